@@ -50,6 +50,10 @@ public final class Messages {
 
   public static final String RATE_LIMIT_EXCEEDED = "rate limit exceeded";
 
+  // --- method: 405 ---
+
+  public static final String ONLY_POST_SUPPORTED = "only POST requests are supported";
+
   // --- intake decoding: 400 / 413 ---
   // (the intake package adds its decoding messages below this line)
 

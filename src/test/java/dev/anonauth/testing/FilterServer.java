@@ -42,6 +42,16 @@ public final class FilterServer implements AutoCloseable {
 
   public static FilterServer start(Filter filter, Map<String, String> initParams, String contextPath)
       throws Exception {
+    return start(null, filter, initParams, contextPath);
+  }
+
+  /** As {@link #start(Map)}, with {@code before} (e.g. a CORS filter) running first. */
+  public static FilterServer startBehind(Filter before, Map<String, String> initParams) throws Exception {
+    return start(before, new AnonymousAuthFilter(), initParams, "/");
+  }
+
+  private static FilterServer start(
+      Filter before, Filter filter, Map<String, String> initParams, String contextPath) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("0.0.0.0");
@@ -49,6 +59,9 @@ public final class FilterServer implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler(contextPath);
     FilterServer result = new FilterServer(server);
+    if (before != null) {
+      context.addFilter(new FilterHolder(before), "/*", EnumSet.of(DispatcherType.REQUEST));
+    }
     FilterHolder holder = new FilterHolder(filter);
     holder.setName("anonymous-auth");
     holder.setInitParameters(new LinkedHashMap<>(initParams));

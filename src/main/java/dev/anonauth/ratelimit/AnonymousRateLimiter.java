@@ -75,6 +75,8 @@ public final class AnonymousRateLimiter {
   static final long CLOSED_RETRY_AFTER_SECONDS = 3600;
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  /** Bucket4j refills at most one token per nanosecond. */
+  static final int MAX_EVENT_LIMIT = 1_000_000_000;
 
   private final int eventLimit;
   private final long burst;
@@ -86,7 +88,7 @@ public final class AnonymousRateLimiter {
   private final RateLimitHeaders headers;
 
   /**
-   * @param eventLimit events per second per client, {@code >= 0} (0 refuses every anonymous request)
+   * @param eventLimit events per second per client, 0 to 10⁹ (0 refuses every anonymous request)
    * @param ipLimit clients tracked at once, {@code >= 1}
    * @param maxWait longest a request may wait for tokens, {@code >= 0}
    * @param maxWaitingRequests requests that may wait at once across all clients, {@code >= 0}
@@ -132,8 +134,9 @@ public final class AnonymousRateLimiter {
 
   private static void validate(int eventLimit, int ipLimit, Duration maxWait, int maxWaitingRequests) {
     List<String> problems = new ArrayList<>();
-    if (eventLimit < 0) {
-      problems.add("eventLimit was " + eventLimit + ", must be >= 0 (0 refuses every anonymous request)");
+    if (eventLimit < 0 || eventLimit > MAX_EVENT_LIMIT) {
+      problems.add("eventLimit was " + eventLimit + ", must be between 0 and " + MAX_EVENT_LIMIT
+          + " (0 refuses every anonymous request)");
     }
     if (ipLimit < 1) {
       problems.add("ipLimit was " + ipLimit + ", must be >= 1");

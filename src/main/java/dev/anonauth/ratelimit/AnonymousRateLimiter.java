@@ -32,8 +32,9 @@ import java.util.concurrent.Semaphore;
  * cycling through more than {@code ipLimit} addresses does not get a fresh burst per address: over
  * any time {@code T}, all anonymous clients together are granted at most
  * {@code ipLimit × (3 × eventLimit + eventLimit × T)} tokens, whatever the rotation. Memory is
- * bounded by {@code ipLimit} entries whatever the traffic. See {@link BucketStore} for why the store
- * is an exact LRU.
+ * bounded by {@code ipLimit} entries whatever the traffic: about 310 bytes per tracked client plus its
+ * key string (measured with 100 000 clients; about 0.4 MB for the default 1000). See
+ * {@link BucketStore} for why the store is an exact LRU.
  *
  * <h2>Waiting, and why it cannot pin the container's threads</h2>
  * The APM Server lets each batch of 10 events wait up to 1 s for tokens. Here the body is already

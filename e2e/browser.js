@@ -6,9 +6,8 @@
 // real site. Three web applications are expected on the server:
 //   /apm          the example WAR as built (any service, agents rum-js and js-base, 300 events/s);
 //   /apm-strict   the same with auth.anonymous.allow_service=allowed-shop;
-//   /apm-limited  the same with auth.anonymous.rate_limit.event_limit=1 (burst 3), max_wait=0ms.
+//   /apm-limited  the same with auth.anonymous.rate_limit.event_limit=5 (burst 15), max_wait=0ms.
 // Prints one line per check ("PASS|FAIL <label> <check> <details>") and exits non-zero on any failure.
-const zlib = require('zlib');
 const { chromium } = require('playwright-core');
 
 const [label, pageOrigin, apiOrigin, bundleUrl, userDataDir] = process.argv.slice(2);
@@ -35,17 +34,46 @@ async function waitFor(predicate, timeoutMs, what) {
   }
 }
 
-/** What the agent sent: the decoded ND-JSON lines of a request. */
-function decodeBody(request) {
-  const buffer = request.postDataBuffer();
-  if (!buffer) return [];
-  const encoding = (request.headers()['content-encoding'] || '').toLowerCase();
-  const text = (encoding === 'gzip' || (buffer[0] === 0x1f && buffer[1] === 0x8b))
-    ? zlib.gunzipSync(buffer).toString('utf8') : buffer.toString('utf8');
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+// Playwright cannot show a fetch body that is a Blob (the agent gzips with CompressionStream into a Blob),
+// so an init script wraps window.fetch before the agent loads: it records, for every intake request, the
+// decoded body and the response status. The agent's request itself goes out unchanged.
+const RECORD_INTAKE = `(() => {
+  const nativeFetch = window.fetch;
+  window.__intake = [];
+  window.fetch = function (input, init) {
+    // The agent's own fetch instrumentation turns (url, init) into a Request: read the body from either.
+    const url = typeof input === 'string' ? input : (input && input.url) || String(input);
+    let body = null;
+    if (/\\/intake\\/v\\d\\/rum\\/events/.test(url)) {
+      if (init && init.body !== undefined) body = new Response(init.body).arrayBuffer();
+      else if (input instanceof Request) body = input.clone().arrayBuffer();
+    }
+    const promise = nativeFetch.apply(this, arguments);
+    if (body) {
+      const entry = { url, status: null, text: null };
+      window.__intake.push(entry);
+      body.then((buf) => {
+        const bytes = new Uint8Array(buf);
+        entry.gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+        const stream = new Blob([buf]).stream();
+        return new Response(entry.gzip ? stream.pipeThrough(new DecompressionStream('gzip')) : stream).text();
+      }).then((text) => { entry.text = text; }, (e) => { entry.text = ''; entry.error = String(e); });
+      promise.then((r) => { entry.status = r.status; }, () => { entry.status = 0; });
+    }
+    return promise;
+  };
+})();`;
+
+/** The intake requests the agent made so far, once each has its status and decoded body. */
+async function intakeLog(page) {
+  const entries = await page.evaluate(() => window.__intake);
+  return entries.filter((e) => e.status !== null && e.text !== null).map((e) => ({
+    url: e.url, status: e.status, gzip: e.gzip,
+    sent: describeIntakeLines(e.text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))),
+  }));
 }
 
-function describeIntake(lines) {
+function describeIntakeLines(lines) {
   const meta = lines[0] || {};
   const m = meta.metadata || {};
   const c = meta.m || {};
@@ -56,27 +84,27 @@ function describeIntake(lines) {
     const body = l[key] || {};
     return `${key}:${body.type || body.t || ''}`;
   });
-  return { service, agent, events };
+  const ids = lines.slice(1).map((l) => { const b = l[Object.keys(l)[0]] || {}; return b.id; }).filter(Boolean);
+  return { service, agent, events, ids };
 }
 
 /** Opens the demo page and records every intake request/response and console line of the agent. */
 async function openDemo(browserContext, path, query) {
   const page = await browserContext.newPage();
+  await page.addInitScript(RECORD_INTAKE);
   const intake = [];
   const consoleLines = [];
   page.on('console', (msg) => consoleLines.push(`${msg.type()}: ${msg.text()}`));
   page.on('requestfinished', async (request) => {
     if (!/\/intake\/v\d\/rum\/events/.test(request.url()) || request.method() !== 'POST') return;
     const response = await request.response();
-    const entry = {
+    intake.push({
       at: Date.now(),
       status: response ? response.status() : 0,
       headers: response ? await response.allHeaders() : {},
       body: response ? await response.text().catch(() => '') : '',
-      sent: describeIntake(decodeBody(request)),
-      contentEncoding: request.headers()['content-encoding'] || null,
-    };
-    intake.push(entry);
+      contentEncoding: (await request.allHeaders())['content-encoding'] || null,
+    });
   });
   page.on('requestfailed', (request) => {
     if (/\/intake\//.test(request.url())) {
@@ -97,21 +125,25 @@ async function main() {
       '--disable-component-update', '--disable-sync', '--disable-quic'],
   });
   const browserVersion = browserContext.browser() ? browserContext.browser().version() : 'chromium';
+  const firstIntake = async (demo) => (await waitFor(async () => (await intakeLog(demo.page))[0], 20000,
+      'the page-load transaction to be sent'));
   try {
     // 1. Allowed: the page-load transaction of an anonymous rum-js agent passes and is counted.
     {
       const before = await intakeEvents('/apm');
       const demo = await openDemo(browserContext, '/apm/rum-demo.html',
           { service: 'shop-frontend', serverUrl: `${apiOrigin}/apm`, bundle: bundleUrl });
-      const first = await waitFor(() => demo.intake[0], 20000, 'the page-load transaction');
+      const first = await firstIntake(demo);
       const after = await waitFor(async () => { const n = await intakeEvents('/apm'); return n > before && n; },
-          5000, 'the intake count to go up');
+          5000, 'the intake count to go up').catch(() => before);
+      const wire = demo.intake[0] || {};
       const ok = first.status === 202 && first.sent.agent && first.sent.agent.name === 'rum-js' &&
-          first.sent.events.includes('transaction:page-load') && first.contentEncoding === 'gzip';
+          first.sent.events.includes('transaction:page-load') && first.gzip &&
+          after - before >= first.sent.events.length;
       record('rum-allowed-page-load', ok, { browser: browserVersion, status: first.status,
-        agent: first.sent.agent, service: first.sent.service, contentEncoding: first.contentEncoding,
-        events: first.sent.events.length, eventTypes: [...new Set(first.sent.events)],
-        intakeEventsBefore: before, intakeEventsAfter: after });
+        agent: first.sent.agent, service: first.sent.service, url: first.url,
+        contentEncoding: wire.contentEncoding, gzip: first.gzip, events: first.sent.events.length,
+        eventTypes: [...new Set(first.sent.events)], intakeEventsBefore: before, intakeEventsAfter: after });
       await demo.page.close();
     }
     // 2. Allowlisted service, intake v3 (compact format), on the strict deployment: accepted.
@@ -119,12 +151,13 @@ async function main() {
       const before = await intakeEvents('/apm-strict');
       const demo = await openDemo(browserContext, '/apm-strict/rum-demo.html',
           { service: 'allowed-shop', serverUrl: `${apiOrigin}/apm-strict`, bundle: bundleUrl, apiVersion: '3' });
-      const first = await waitFor(() => demo.intake[0], 20000, 'the page-load transaction');
+      const first = await firstIntake(demo);
       const after = await waitFor(async () => { const n = await intakeEvents('/apm-strict'); return n > before && n; },
-          5000, 'the intake count to go up');
-      record('rum-v3-allowed-service', first.status === 202 && first.sent.service === 'allowed-shop',
-          { status: first.status, agent: first.sent.agent, service: first.sent.service,
-            intakeEventsBefore: before, intakeEventsAfter: after });
+          5000, 'the intake count to go up').catch(() => before);
+      record('rum-v3-allowed-service', first.status === 202 && first.sent.service === 'allowed-shop' &&
+          /\/intake\/v3\/rum\/events$/.test(first.url) && after > before,
+          { status: first.status, url: first.url, agent: first.sent.agent, service: first.sent.service,
+            eventTypes: [...new Set(first.sent.events)], intakeEventsBefore: before, intakeEventsAfter: after });
       await demo.page.close();
     }
     // 3. A service outside allow_service: 403 with the APM message, readable by the page (CORS), not counted.
@@ -132,48 +165,53 @@ async function main() {
       const before = await intakeEvents('/apm-strict');
       const demo = await openDemo(browserContext, '/apm-strict/rum-demo.html',
           { service: 'other-shop', serverUrl: `${apiOrigin}/apm-strict`, bundle: bundleUrl });
-      const first = await waitFor(() => demo.intake[0], 20000, 'the page-load transaction');
+      const first = await firstIntake(demo);
+      const wire = await waitFor(() => demo.intake[0], 5000, 'the response in the network log');
       await waitFor(() => demo.consoleLines.find((l) => l.includes('Failed sending events')), 5000,
           'the agent to report the failure');
       const after = await intakeEvents('/apm-strict');
       const message = 'unauthorized: anonymous access not permitted for service \\"other-shop\\"';
-      const ok = first.status === 403 && first.body.includes(message) &&
-          first.headers['access-control-allow-origin'] === pageOrigin && after === before;
-      record('rum-refused-service', ok, { status: first.status, body: first.body,
-        accessControlAllowOrigin: first.headers['access-control-allow-origin'] || null,
-        agentConsole: demo.consoleLines.filter((l) => l.includes('Failed sending')),
+      const ok = first.status === 403 && first.sent.service === 'other-shop' && wire.body.includes(message) &&
+          wire.headers['access-control-allow-origin'] === pageOrigin && after === before;
+      record('rum-refused-service', ok, { status: first.status, body: wire.body.trim(),
+        accessControlAllowOrigin: wire.headers['access-control-allow-origin'] || null,
+        agentConsole: demo.consoleLines.filter((l) => l.includes('Failed sending')).map((l) => l.split('\n')[0]),
         intakeEventsBefore: before, intakeEventsAfter: after });
       await demo.page.close();
     }
-    // 4. Rate limit reached (event_limit 1, burst 3): what the agent does with 429.
+    // 4. Rate limit reached (/apm-limited: event_limit 5, burst 15, max_wait 0ms): what the agent does on 429.
     {
       const demo = await openDemo(browserContext, '/apm-limited/rum-demo.html',
           { service: 'shop-frontend', serverUrl: `${apiOrigin}/apm-limited`, bundle: bundleUrl });
-      await waitFor(() => demo.intake[0], 20000, 'the page-load transaction');
-      for (let i = 0; i < 6; i++) {
+      await firstIntake(demo);
+      for (let i = 0; i < 12; i++) {
         await demo.page.click('#send');
-        await demo.page.waitForTimeout(700);
+        await demo.page.waitForTimeout(250);
       }
-      await waitFor(() => demo.intake.length >= 7, 10000, 'seven intake requests (page-load + 6 clicks)');
-      await demo.page.waitForTimeout(1500); // would any retry show up?
-      const limited = demo.intake.filter((e) => e.status === 429);
-      const sample = limited[0] || {};
-      const retryAfter = sample.headers ? Number(sample.headers['retry-after']) : NaN;
-      // Wait out Retry-After (+ refill for 3 tokens), then one more transaction: accepted again.
+      await demo.page.waitForTimeout(2500); // the last flush, and any retry the agent might make
+      const burst = await intakeLog(demo.page);
+      const limited = burst.filter((e) => e.status === 429);
+      const wire = demo.intake.find((e) => e.status === 429) || { headers: {} };
+      const retryAfter = Number(wire.headers['retry-after']);
+      const seen = new Map();
+      for (const e of burst) for (const id of e.sent.ids) seen.set(id, (seen.get(id) || 0) + 1);
+      const resent = [...seen.values()].filter((n) => n > 1).length;
+      const afterFirst429 = burst.slice(burst.findIndex((e) => e.status === 429) + 1).length;
+      // Wait out Retry-After and the refill of the whole burst, then one more transaction: accepted again.
       await demo.page.waitForTimeout(Math.max(3, retryAfter || 0) * 1000 + 500);
-      const countBefore = demo.intake.length;
       await demo.page.click('#send');
-      const recovered = await waitFor(() => demo.intake[countBefore], 10000, 'the transaction after the pause');
-      const ok = limited.length >= 1 && retryAfter >= 1 &&
-          sample.headers['access-control-allow-origin'] === pageOrigin && recovered.status === 202;
+      const recovered = await waitFor(async () => (await intakeLog(demo.page))[burst.length], 10000,
+          'the transaction after the pause');
+      const ok = limited.length >= 1 && retryAfter >= 1 && resent === 0 &&
+          wire.headers['access-control-allow-origin'] === pageOrigin && recovered.status === 202;
       record('rum-rate-limited', ok, {
-        requests: demo.intake.slice(0, countBefore).map((e) => `${e.status}(${e.sent ? e.sent.events.length : '?'} ev)`),
-        requestsBeforePause: countBefore, transactionsEnded: 7,
-        sample429: { status: sample.status, retryAfter: sample.headers && sample.headers['retry-after'],
-          rateLimit: sample.headers && sample.headers['ratelimit'], body: sample.body },
-        afterRetryAfter: recovered.status,
-        agentConsole: [...new Set(demo.consoleLines.filter((l) => /Failed sending|throttl|429/.test(l))
-          .map((l) => l.slice(0, 200)))],
+        requests: burst.map((e) => `${e.status}:${e.sent.events.length}ev`).join(' '),
+        eventsResentAfter429: resent, requestsAfterFirst429: afterFirst429,
+        sample429: { retryAfter: wire.headers['retry-after'], rateLimit: wire.headers['ratelimit'],
+          accessControlAllowOrigin: wire.headers['access-control-allow-origin'], body: (wire.body || '').trim() },
+        afterWaitingRetryAfter: `${recovered.status}:${recovered.sent.events.length}ev`,
+        agentConsole: [...new Set(demo.consoleLines.filter((l) => /Failed sending|throttl/.test(l))
+          .map((l) => l.split('\n')[0].replace(/http:\/\/[^ ]+/, '<intake>')))],
       });
       await demo.page.close();
     }
@@ -182,7 +220,7 @@ async function main() {
   } finally {
     await browserContext.close();
   }
-  process.exit(results.length > 0 && results.every(Boolean) ? 0 : 1);
+  process.exit(results.length >= 4 && results.every(Boolean) ? 0 : 1);
 }
 
 main().catch((e) => {

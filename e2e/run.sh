@@ -17,6 +17,7 @@ ROOT="$(dirname "$E2E")"
 WAR="$ROOT/webapp-example/target/anonymous-auth-filter-example-0.1.0-SNAPSHOT.war"
 JETTY_VERSION=12.1.5
 SECRET=change-me # the example web.xml's auth.secret_token
+# E2E_SERVERS="tomcat jetty" (default) or just one of them; E2E_KEEP_WORK=1 keeps logs and server bases.
 READY_TIMEOUT=${E2E_READY_TIMEOUT:-120}
 
 MODE=test
@@ -112,7 +113,7 @@ build_war() {
 # Three web applications from the one WAR, plus a static folder that serves the RUM agent's bundle:
 #   apm          the WAR exactly as built;
 #   apm-strict   its web.xml with auth.anonymous.allow_service=allowed-shop;
-#   apm-limited  its web.xml with event_limit=1 (burst 3) and max_wait=0ms, to meet the rate limit in a browser.
+#   apm-limited  its web.xml with event_limit=5 (burst 15) and max_wait=0ms, to meet the rate limit in a browser.
 prepare_apps() {
   local apps="$WORK/apps"
   mkdir -p "$apps/rum-agent"
@@ -124,7 +125,7 @@ prepare_apps() {
     (cd "$apps/apm-$variant" && unzip -q "$WAR")
   done
   set_param "$apps/apm-strict/WEB-INF/web.xml" auth.anonymous.allow_service allowed-shop
-  set_param "$apps/apm-limited/WEB-INF/web.xml" auth.anonymous.rate_limit.event_limit 1
+  set_param "$apps/apm-limited/WEB-INF/web.xml" auth.anonymous.rate_limit.event_limit 5
   set_param "$apps/apm-limited/WEB-INF/web.xml" auth.anonymous.rate_limit.max_wait 0ms
 }
 
@@ -335,12 +336,13 @@ EOF
   exit 0
 fi
 
-start_tomcat
-start_jetty
-wait_ready tomcat "$TOMCAT_PORT" "$WORK/tomcat.log" "${PIDS[0]}"
-wait_ready jetty "$JETTY_PORT" "$WORK/jetty.log" "${PIDS[1]}"
+SERVERS=${E2E_SERVERS:-tomcat jetty}
+[[ " $SERVERS " == *" tomcat "* ]] && { start_tomcat; TOMCAT_PID=${PIDS[-1]}; }
+[[ " $SERVERS " == *" jetty "* ]] && { start_jetty; JETTY_PID=${PIDS[-1]}; }
+[[ " $SERVERS " == *" tomcat "* ]] && wait_ready tomcat "$TOMCAT_PORT" "$WORK/tomcat.log" "$TOMCAT_PID"
+[[ " $SERVERS " == *" jetty "* ]] && wait_ready jetty "$JETTY_PORT" "$WORK/jetty.log" "$JETTY_PID"
 
-for server in tomcat jetty; do
+for server in $SERVERS; do
   if [[ $server == tomcat ]]; then port=$TOMCAT_PORT; else port=$JETTY_PORT; fi
   log "checks against $server (port $port)"
   http_checks "$server" "$port"
@@ -351,7 +353,7 @@ done
 pass=0; fail=0
 for line in "${SUMMARY[@]}"; do [[ $line == PASS* ]] && pass=$((pass + 1)) || fail=$((fail + 1)); done
 echo
-echo "e2e summary (Tomcat $(/usr/share/tomcat10/bin/version.sh 2>/dev/null | sed -n 's/^Server number: *//p'), Jetty $JETTY_VERSION, $(sed -n 's/.*"version": "\(.*\)".*/@elastic\/apm-rum \1/p' "$E2E/node_modules/@elastic/apm-rum/package.json" | head -1), elastic-apm-node $(node -p "require('$E2E/node_modules/elastic-apm-node/package.json').version"), $(/usr/bin/chromium --version | head -1)):"
+echo "e2e summary (Tomcat $(/usr/share/tomcat10/bin/version.sh 2>/dev/null | sed -n 's/^Server number: *//p'), Jetty $JETTY_VERSION, $(sed -n 's/.*"version": "\(.*\)".*/@elastic\/apm-rum \1/p' "$E2E/node_modules/@elastic/apm-rum/package.json" | head -1), elastic-apm-node $(node -p "require('$E2E/node_modules/elastic-apm-node/package.json').version"), $(/usr/bin/chromium --version 2>/dev/null | head -1)):"
 for line in "${SUMMARY[@]}"; do echo "  ${line:0:160}"; done
 echo "e2e: $pass passed, $fail failed in $(( $(date +%s) - START_ALL )) s"
 ((FAILED == 0 && fail == 0)) || exit 1

@@ -1,20 +1,26 @@
 'use strict';
 // The real Elastic RUM agent (@elastic/apm-rum) in headless Chromium, driven by playwright-core.
-//   node browser.js <label> <pageOrigin> <apiOrigin> <bundleUrl> <userDataDir>
+//   node browser.js <label> <pageOrigin> <apiOrigin> <bundleUrl> <bundleV4Url> <userDataDir>
+// bundleUrl is @elastic/apm-rum 5.x (agent name rum-js, gzip via CompressionStream, fetch);
+// bundleV4Url is @elastic/apm-rum 4.9.1 (agent name js-base, plain ND-JSON via XMLHttpRequest).
 // The demo page is loaded from pageOrigin (http://localhost:PORT) and the agent sends to apiOrigin
 // (http://127.0.0.1:PORT): a different origin, so the agent's gzip POST goes through a CORS preflight as on a
 // real site. Three web applications are expected on the server:
 //   /apm          the example WAR as built (any service, agents rum-js and js-base, 300 events/s);
 //   /apm-strict   the same with auth.anonymous.allow_service=allowed-shop;
 //   /apm-limited  the same with auth.anonymous.rate_limit.event_limit=5 (burst 15), max_wait=0ms.
-// Prints one line per check ("PASS|FAIL <label> <check> <details>") and exits non-zero on any failure.
+// Prints one line per check ("PASS|FAIL <label> <check> <millis> <details as JSON>") and exits non-zero on any failure.
+const zlib = require('zlib');
 const { chromium } = require('playwright-core');
 
-const [label, pageOrigin, apiOrigin, bundleUrl, userDataDir] = process.argv.slice(2);
+const [label, pageOrigin, apiOrigin, bundleUrl, bundleV4Url, userDataDir] = process.argv.slice(2);
 const results = [];
+let lastRecord = Date.now();
 function record(check, ok, details) {
   results.push(ok);
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${label} ${check} ${JSON.stringify(details)}`);
+  const ms = Date.now() - lastRecord;
+  lastRecord = Date.now();
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${label} ${check} ${ms} ${JSON.stringify(details)}`);
 }
 
 async function intakeEvents(context) {
@@ -64,6 +70,14 @@ const RECORD_INTAKE = `(() => {
   };
 })();`;
 
+/** The decoded ND-JSON lines of a request whose body Playwright can see (a string, as XMLHttpRequest sends). */
+function decodePostData(request) {
+  const buffer = request.postDataBuffer();
+  if (!buffer) return [];
+  const text = buffer[0] === 0x1f && buffer[1] === 0x8b ? zlib.gunzipSync(buffer).toString('utf8') : buffer.toString('utf8');
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
 /** The intake requests the agent made so far, once each has its status and decoded body. */
 async function intakeLog(page) {
   const entries = await page.evaluate(() => window.__intake);
@@ -104,6 +118,8 @@ async function openDemo(browserContext, path, query) {
       headers: response ? await response.allHeaders() : {},
       body: response ? await response.text().catch(() => '') : '',
       contentEncoding: (await request.allHeaders())['content-encoding'] || null,
+      resourceType: request.resourceType(),
+      sent: describeIntakeLines(decodePostData(request)),
     });
   });
   page.on('requestfailed', (request) => {
@@ -179,7 +195,22 @@ async function main() {
         intakeEventsBefore: before, intakeEventsAfter: after });
       await demo.page.close();
     }
-    // 4. Rate limit reached (/apm-limited: event_limit 5, burst 15, max_wait 0ms): what the agent does on 429.
+    // 4. @elastic/apm-rum 4.9.1 names itself js-base: the other default allow_agent entry, a real client for it.
+    {
+      const before = await intakeEvents('/apm');
+      const demo = await openDemo(browserContext, '/apm/rum-demo.html',
+          { service: 'legacy-shop', serverUrl: `${apiOrigin}/apm`, bundle: bundleV4Url });
+      const first = await waitFor(() => demo.intake[0], 20000, 'the page-load transaction of the 4.x agent');
+      const after = await waitFor(async () => { const n = await intakeEvents('/apm'); return n > before && n; },
+          5000, 'the intake count to go up').catch(() => before);
+      const ok = first.status === 202 && first.sent.agent && first.sent.agent.name === 'js-base' &&
+          first.sent.events.includes('transaction:page-load') && after - before >= first.sent.events.length;
+      record('rum-v4-js-base-allowed', ok, { status: first.status, agent: first.sent.agent,
+        service: first.sent.service, via: first.resourceType, contentEncoding: first.contentEncoding,
+        events: first.sent.events.length, intakeEventsBefore: before, intakeEventsAfter: after });
+      await demo.page.close();
+    }
+    // 5. Rate limit reached (/apm-limited: event_limit 5, burst 15, max_wait 0ms): what the agent does on 429.
     {
       const demo = await openDemo(browserContext, '/apm-limited/rum-demo.html',
           { service: 'shop-frontend', serverUrl: `${apiOrigin}/apm-limited`, bundle: bundleUrl });
@@ -220,10 +251,10 @@ async function main() {
   } finally {
     await browserContext.close();
   }
-  process.exit(results.length >= 4 && results.every(Boolean) ? 0 : 1);
+  process.exit(results.length >= 5 && results.every(Boolean) ? 0 : 1);
 }
 
 main().catch((e) => {
-  console.log(`FAIL ${label} browser ${JSON.stringify(String(e && e.stack || e))}`);
+  console.log(`FAIL ${label} browser 0 ${JSON.stringify(String(e && e.stack || e))}`);
   process.exit(1);
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: the example WAR in a standalone Tomcat 10.1 (Debian's tomcat10) and a standalone Jetty 12
 # (jetty-home 12.1.5 from Maven Central), checked with curl, with the real Node.js agent (elastic-apm-node)
-# and with the real RUM agent (@elastic/apm-rum) in headless Chromium (playwright-core).
+# and with the real RUM agent (@elastic/apm-rum 5.17.5, and 4.9.1 which names itself js-base) in headless
+# Chromium (playwright-core).
 #
 #   e2e/run.sh                   all checks on both servers; exit 0 only if every check passed
 #   e2e/run.sh --demo [jetty]    start Tomcat (or Jetty) with the example and the RUM agent, print the demo
@@ -118,8 +119,10 @@ prepare_apps() {
   local apps="$WORK/apps"
   mkdir -p "$apps/rum-agent"
   cp "$E2E/node_modules/@elastic/apm-rum/dist/bundles/elastic-apm-rum.umd.min.js" "$apps/rum-agent/"
-  echo '<!doctype html><p>The RUM agent bundle: <a href="elastic-apm-rum.umd.min.js">elastic-apm-rum.umd.min.js</a></p>' \
-    > "$apps/rum-agent/index.html"
+  mkdir -p "$apps/rum-agent/v4"
+  cp "$E2E/node_modules/apm-rum-v4/dist/bundles/elastic-apm-rum.umd.min.js" "$apps/rum-agent/v4/"
+  echo '<!doctype html><p>RUM agent bundles from npm: <a href="elastic-apm-rum.umd.min.js">@elastic/apm-rum 5.17.5</a>,
+    <a href="v4/elastic-apm-rum.umd.min.js">4.9.1</a></p>' > "$apps/rum-agent/index.html"
   for variant in strict limited; do
     mkdir -p "$apps/apm-$variant"
     (cd "$apps/apm-$variant" && unzip -q "$WAR")
@@ -299,18 +302,19 @@ browser_checks() { # browser_checks server port
   mkdir -p "$WORK/chromium-$s"
   set +e
   out=$(cd "$E2E" && node browser.js "$s" "http://localhost:$port" "http://127.0.0.1:$port" \
-    "http://localhost:$port/rum-agent/elastic-apm-rum.umd.min.js" "$WORK/chromium-$s" 2>&1)
+    "http://localhost:$port/rum-agent/elastic-apm-rum.umd.min.js" \
+    "http://localhost:$port/rum-agent/v4/elastic-apm-rum.umd.min.js" "$WORK/chromium-$s" 2>&1)
   rc=$?
   set -e
   echo "$out" > "$WORK/browser-$s.log"
   local seen=0
   while IFS= read -r line; do
-    if [[ "$line" =~ ^(PASS|FAIL)\ [a-z]+\ ([a-z0-9-]+)\ (.*)$ ]]; then
-      result "${BASH_REMATCH[1]}" "$s" "${BASH_REMATCH[2]}" "$(ms_since "$t0")" "${BASH_REMATCH[3]}"
+    if [[ "$line" =~ ^(PASS|FAIL)\ [a-z]+\ ([a-z0-9-]+)\ ([0-9]+)\ (.*)$ ]]; then
+      result "${BASH_REMATCH[1]}" "$s" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}"
       seen=$((seen + 1))
     fi
   done <<<"$out"
-  if ((rc != 0 && seen == 0)) || ((seen < 4 && rc == 0)); then
+  if ((rc != 0 && seen == 0)) || ((seen < 5 && rc == 0)); then
     result FAIL "$s" browser "$(ms_since "$t0")" "the browser part did not run: $(tail -20 <<<"$out")"
   fi
   ((rc == 0)) || FAILED=1

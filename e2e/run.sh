@@ -6,7 +6,7 @@
 #
 #   e2e/run.sh                   all checks on both servers; exit 0 only if every check passed
 #   e2e/run.sh --demo [jetty]    start Tomcat (or Jetty) with the example and the RUM agent, print the demo
-#                                page's URL and wait (Ctrl-C stops it)
+#                                page's URL and wait (Ctrl-C stops it); E2E_PORT=8200 picks the port
 #
 # Installs what it needs (apt: tomcat10 chromium; npm: e2e/package-lock.json; Maven: jetty-home), builds the
 # WAR if it is missing or older than the sources, picks free loopback ports, runs every server in its own
@@ -152,7 +152,7 @@ deploy() { # deploy webapps-dir: the WAR as apm.war, the variants and the bundle
 
 # ---------------------------------------------------------------------------------------------- servers
 start_tomcat() {
-  local base="$WORK/tomcat" port; port=$(free_port)
+  local base="$WORK/tomcat" port; port=${E2E_PORT:-$(free_port)}
   mkdir -p "$base"/{conf,logs,temp,webapps,work}
   cp /etc/tomcat10/{web.xml,context.xml,catalina.properties,logging.properties} "$base/conf/"
   cat > "$base/conf/server.xml" <<EOF
@@ -175,7 +175,7 @@ EOF
 }
 
 start_jetty() {
-  local base="$WORK/jetty" port; port=$(free_port)
+  local base="$WORK/jetty" port; port=${E2E_PORT:-$(free_port)}
   mkdir -p "$base"
   (cd "$base" && java -jar "$JETTY_HOME/start.jar" jetty.home="$JETTY_HOME" jetty.base="$base" \
     --add-modules=ee10-deploy,http >"$WORK/jetty-setup.log" 2>&1) || { cat "$WORK/jetty-setup.log"; die "jetty.base setup failed"; }
@@ -326,6 +326,7 @@ build_war
 prepare_apps
 
 if [[ $MODE == demo ]]; then
+  trap 'exit 0' INT TERM
   if [[ $DEMO_SERVER == jetty ]]; then start_jetty; port=$JETTY_PORT; else start_tomcat; port=$TOMCAT_PORT; fi
   wait_ready "$DEMO_SERVER" "$port" "$WORK/$DEMO_SERVER.log" "${PIDS[-1]}"
   cat <<EOF

@@ -1,0 +1,64 @@
+package dev.anonauth.intake;
+
+import dev.anonauth.http.Messages;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/** Reads a request body into memory, never more than a bound, refusing before reading when the declared length is over it. */
+final class RawBody {
+
+  private static final int INITIAL_CAPACITY = 8 * 1024;
+
+  final byte[] bytes;
+  final int length;
+
+  private RawBody(byte[] bytes, int length) {
+    this.bytes = bytes;
+    this.length = length;
+  }
+
+  static RawBody read(HttpServletRequest request, long maxBytes) throws Refusal {
+    long declared = request.getContentLengthLong();
+    int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16);
+    if (declared > limit) {
+      throw Refusal.tooLarge(Messages.REQUEST_TOO_LARGE);
+    }
+    byte[] buffer = new byte[declared >= 0 ? (int) declared : Math.min(INITIAL_CAPACITY, limit)];
+    int length = 0;
+    try (InputStream in = request.getInputStream()) {
+      while (true) {
+        if (length == buffer.length) {
+          if (length == limit) {
+            // Full at the bound: one more byte means too large.
+            if (in.read() < 0) {
+              break;
+            }
+            throw Refusal.tooLarge(Messages.REQUEST_TOO_LARGE);
+          }
+          if (declared >= 0) {
+            // More than declared: the container should not allow it; let the probe above decide.
+            if (in.read() < 0) {
+              break;
+            }
+            throw Refusal.badRequest(Messages.BODY_READ_FAILED);
+          }
+          buffer = Arrays.copyOf(buffer, (int) Math.min((long) buffer.length * 2, limit));
+        }
+        int n = in.read(buffer, length, buffer.length - length);
+        if (n < 0) {
+          break;
+        }
+        length += n;
+      }
+    } catch (IOException e) {
+      // Client went away, early EOF, idle timeout: the client's fault, and never a 500.
+      throw Refusal.badRequest(Messages.BODY_READ_FAILED);
+    }
+    if (declared >= 0 && length != declared) {
+      throw Refusal.badRequest(Messages.BODY_READ_FAILED);
+    }
+    return new RawBody(buffer, length);
+  }
+}

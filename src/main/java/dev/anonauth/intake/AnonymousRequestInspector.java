@@ -40,8 +40,10 @@ import java.util.Set;
  * <ul>
  *   <li>Unknown actions and source-map uploads: 403, never read.
  *   <li>Agent configuration: GET takes {@code service.name} from the query and is passed on
- *       unwrapped; POST reads {@code {"service":{"name":…}}} from the body (bounded by
- *       {@code maxEventSize}) and is replayed. No service name: 400 {@code service.name is required}.
+ *       unwrapped; POST reads {@code {"service":{"name":…}}} from a JSON body, or {@code service.name}
+ *       from a form body (bounded by {@code maxEventSize}), and is replayed; every
+ *       {@code service.name} in the query is checked too. No service name (or an empty one): 400
+ *       {@code service.name is required}; a body that is not one JSON object: 400 {@code invalid query}.
  *       Only the service allowlist applies. Counts 0 events.
  *   <li>Events are counted as the APM Server decodes them: one per line, plus, in a RUM v3
  *       transaction ({@code x}), one per embedded span ({@code y}) and metricset ({@code me}).
@@ -124,15 +126,31 @@ public final class AnonymousRequestInspector {
   }
 
   private Inspection inspectAgentConfig(HttpServletRequest request) throws Refusal {
+    EventStreamInspector.Names names = new EventStreamInspector.Names();
     if (!"POST".equalsIgnoreCase(request.getMethod())) {
-      String service = request.getParameter("service.name");
-      authorizeService(service);
+      addAll(names, request.getParameterValues("service.name"));
+      authorizeServices(names);
       return new Inspection.Admitted(request, 0);
     }
     RawBody body = RawBody.read(request, Math.min(maxRequestSize, maxEventSize));
-    ContentDecoding decoding =
-        ContentDecoding.choose(request.getHeader("Content-Encoding"), body.bytes, body.length);
-    EventStreamInspector.Names names = new EventStreamInspector.Names();
+    ReplayingRequest replay = new ReplayingRequest(request, body.bytes, body.length);
+    // Query parameters, and for a form POST the form's: every service.name given must be allowed.
+    addAll(names, replay.getParameterValues("service.name"));
+    String contentType = request.getContentType();
+    boolean form =
+        contentType != null
+            && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    if (!form && body.length > 0) {
+      readConfigJson(body, request.getHeader("Content-Encoding"), names);
+    }
+    authorizeServices(names);
+    return new Inspection.Admitted(replay, 0);
+  }
+
+  /** The APM agent-config POST body: {@code {"service":{"name":…,"environment":…},…}}. */
+  private void readConfigJson(RawBody body, String contentEncoding, EventStreamInspector.Names names)
+      throws Refusal {
+    ContentDecoding decoding = ContentDecoding.choose(contentEncoding, body.bytes, body.length);
     try (InputStream decoded = decoding.open(body.bytes, body.length, maxEventSize);
         JsonParser p = json.createParser(decoded)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -155,7 +173,7 @@ public final class AnonymousRequestInspector {
           p.skipChildren();
         }
       }
-      if (p.currentToken() != JsonToken.END_OBJECT) {
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
         throw Refusal.badRequest(Messages.INVALID_QUERY);
       }
     } catch (ContentDecoding.RefusalIOException e) {
@@ -163,13 +181,23 @@ public final class AnonymousRequestInspector {
     } catch (IOException e) {
       throw Refusal.badRequest(Messages.INVALID_QUERY);
     }
+  }
+
+  private static void addAll(EventStreamInspector.Names names, String[] values) {
+    if (values != null) {
+      for (String value : values) {
+        names.addService(value);
+      }
+    }
+  }
+
+  private void authorizeServices(EventStreamInspector.Names names) throws Refusal {
     if (names.serviceCount == 0) {
       throw Refusal.badRequest(Messages.SERVICE_NAME_REQUIRED);
     }
     for (int i = 0; i < names.serviceCount; i++) {
       authorizeService(names.services[i]);
     }
-    return new Inspection.Admitted(new ReplayingRequest(request, body.bytes, body.length), 0);
   }
 
   private void authorizeService(String service) throws Refusal {

@@ -249,7 +249,7 @@ class AnonymousRequestInspectorTest {
     var inspector = new AnonymousRequestInspector(Set.of("rum-js"), Set.of("shop"), 307_200, 1 << 20);
     HttpServletRequest request = mock(HttpServletRequest.class);
     when(request.getMethod()).thenReturn("GET");
-    when(request.getParameter("service.name")).thenReturn("shop");
+    when(request.getParameterValues("service.name")).thenReturn(new String[] {"shop"});
     Inspection.Admitted admitted = admitted(inspector.inspect(Action.AGENT_CONFIG, request));
     assertSame(request, admitted.request());
     assertEquals(0, admitted.events());
@@ -260,7 +260,7 @@ class AnonymousRequestInspectorTest {
     var inspector = new AnonymousRequestInspector(Set.of("rum-js"), Set.of("shop"), 307_200, 1 << 20);
     HttpServletRequest request = mock(HttpServletRequest.class);
     when(request.getMethod()).thenReturn("GET");
-    when(request.getParameter("service.name")).thenReturn("evil");
+    when(request.getParameterValues("service.name")).thenReturn(new String[] {"shop", "evil"});
     assertRefused(inspector.inspect(Action.AGENT_CONFIG, request), 403, Messages.serviceNotPermitted("evil"), null);
   }
 
@@ -283,6 +283,19 @@ class AnonymousRequestInspectorTest {
         400, Messages.SERVICE_NAME_REQUIRED, null);
     assertRefused(inspector.inspect(Action.AGENT_CONFIG, post("/config/v1/agents", bytes("{\"service\":"))),
         400, Messages.INVALID_QUERY, null);
+  }
+
+  @Test
+  void inspect_agentConfigFormPost_serviceFromFormCheckedAndParametersReplayed() throws IOException {
+    var inspector = new AnonymousRequestInspector(Set.of("rum-js"), Set.of("shop"), 307_200, 1 << 20);
+    Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+    Inspection.Admitted admitted = admitted(inspector.inspect(Action.AGENT_CONFIG,
+        post("/config/v1/agents", bytes("service.name=shop&etag=7"), form)));
+    assertEquals("7", admitted.request().getParameter("etag"));
+    assertRefused(inspector.inspect(Action.AGENT_CONFIG, post("/config/v1/agents", bytes("service.name=evil"), form)),
+        403, Messages.serviceNotPermitted("evil"), null);
+    assertRefused(inspector.inspect(Action.AGENT_CONFIG, post("/config/v1/agents", bytes("etag=7"), form)),
+        400, Messages.SERVICE_NAME_REQUIRED, null);
   }
 
   // --- encodings ---------------------------------------------------------------------------------

@@ -102,14 +102,19 @@ public final class Messages {
     return "unsupported Content-Encoding " + goQuote(encoding) + ": expected gzip, deflate or none";
   }
 
-  /** Quotes like Go's {@code %q} for the printable ASCII range; anything else is escaped, long values cut at 128 chars. */
+  /** Quotes like Go's {@code %q}: printable characters kept, controls escaped; long values cut at 128 chars. */
   static String goQuote(String value) {
     StringBuilder out = new StringBuilder(Math.min(value.length(), 128) + 2).append('"');
     for (int i = 0; i < value.length() && i < 128; i++) {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
         out.append('\\').append(c);
-      } else if (c >= 0x20 && c < 0x7f) {
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c >= 0x20 && c != 0x7f && !Character.isISOControl(c) && !Character.isSurrogate(c)
+          && Character.isDefined(c)) {
         out.append(c);
       } else {
         out.append(String.format("\\u%04x", (int) c));

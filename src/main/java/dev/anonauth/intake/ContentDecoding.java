@@ -72,15 +72,29 @@ enum ContentDecoding {
         }
         break;
       case ZLIB:
-        decoded = new InflaterInputStream(raw, new Inflater(false), INFLATE_BUFFER);
+        decoded = inflating(raw, new Inflater(false));
         break;
       case RAW_DEFLATE:
-        decoded = new InflaterInputStream(raw, new Inflater(true), INFLATE_BUFFER);
+        decoded = inflating(raw, new Inflater(true));
         break;
       default:
         decoded = raw;
     }
     return new Bounded(decoded, maxDecoded, this);
+  }
+
+  /** An InflaterInputStream given its own Inflater does not end it on close; this one does (native memory). */
+  private static InputStream inflating(InputStream raw, Inflater inflater) {
+    return new InflaterInputStream(raw, inflater, INFLATE_BUFFER) {
+      @Override
+      public void close() throws IOException {
+        try {
+          super.close();
+        } finally {
+          inflater.end();
+        }
+      }
+    };
   }
 
   String codecName() {

@@ -413,6 +413,13 @@ class AnonymousRequestInspectorTest {
   }
 
   @Test
+  void inspect_unknownEventTypeWithOddCharacters_quotedAsGoQuotes() throws IOException {
+    String line = "{\"caf\u00e9\t\\x\u0001\": {}}"; // raw key: café<TAB>\\x<U+0001>
+    assertRefused(ANY.inspect(Action.EVENT_INGEST, post(V2, bytes(RUM_META + line + "\n"))),
+        400, "did not recognize object type: \"caf\u00e9\\t\\\\x\\u0001\"", line);
+  }
+
+  @Test
   void inspect_rootMetricsetsOrSpansInV3_refusedAsApmDecodesOnlyXAndE() throws IOException {
     String line = "{\"me\":{\"sa\":{}}}";
     assertRefused(ANY.inspect(Action.EVENT_INGEST, post(V3, bytes(RUM_META + line))),

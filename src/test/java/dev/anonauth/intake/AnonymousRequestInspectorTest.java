@@ -414,7 +414,7 @@ class AnonymousRequestInspectorTest {
 
   @Test
   void inspect_unknownEventTypeWithOddCharacters_quotedAsGoQuotes() throws IOException {
-    String line = "{\"caf\u00e9\t\\x\u0001\": {}}"; // raw key: café<TAB>\\x<U+0001>
+    String line = "{\"caf\u00e9\t\\x\u0001\": {}}"; // raw key: café, TAB, backslash, x, U+0001
     assertRefused(ANY.inspect(Action.EVENT_INGEST, post(V2, bytes(RUM_META + line + "\n"))),
         400, "did not recognize object type: \"caf\u00e9\\t\\\\x\\u0001\"", line);
   }

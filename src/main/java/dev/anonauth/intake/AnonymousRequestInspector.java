@@ -27,8 +27,8 @@ import java.util.Set;
  * seen a byte when the decision is made.
  *
  * <p>Memory per request in flight: the raw body (≤ {@code maxRequestSize}), plus for a compressed body
- * one line buffer (≤ {@code maxEventSize}) and the inflater's window (~32 KiB plus two 8 KiB
- * buffers) — decompressed data is never held whole. The decompressed stream is bounded too: more
+ * one line buffer (4 KiB, doubling up to {@code maxEventSize}) and the inflater's state (~40 KiB
+ * native, 2 KiB heap) — decompressed data is never held whole. The decompressed stream is bounded too: more
  * than {@code maxRequestSize} decoded bytes is refused with 413 as soon as the bound is crossed, so a
  * gzip bomb costs at most {@code maxRequestSize} bytes of inflating. Lines are at most
  * {@code maxEventSize} bytes and JSON nesting at most {@value #MAX_NESTING_DEPTH} levels.

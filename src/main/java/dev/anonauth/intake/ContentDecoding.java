@@ -23,7 +23,7 @@ enum ContentDecoding {
   ZLIB,
   RAW_DEFLATE;
 
-  private static final int INFLATE_BUFFER = 8 * 1024;
+  private static final int INFLATE_BUFFER = 2 * 1024; // input is in memory: this is only a staging copy
 
   /** Chooses the decoding for a body from its {@code Content-Encoding} header (case-insensitive) and first bytes. */
   static ContentDecoding choose(String contentEncoding, byte[] body, int length) throws Refusal {

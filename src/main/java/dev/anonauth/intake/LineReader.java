@@ -15,7 +15,7 @@ import java.io.InputStream;
  */
 final class LineReader {
 
-  private static final int INITIAL_CAPACITY = 16 * 1024;
+  private static final int INITIAL_CAPACITY = 4 * 1024; // grows by doubling up to maxLine
 
   private final InputStream in;
   private final int maxLine;

@@ -85,10 +85,13 @@ class IntakeInspectionIT {
   void gzipBomb_refused413Promptly() throws Exception {
     byte[] bomb = AnonymousRequestInspectorTest.gzipOfZeros(1L << 30);
     var tight = new AnonymousRequestInspector(Set.of(), Set.of(), Integer.MAX_VALUE, 10L << 20);
-    try (FilterServer own = FilterServer.start(new InspectingFilter(tight), Map.of(), "/")) {
+    FilterServer own = FilterServer.start(new InspectingFilter(tight), Map.of(), "/");
+    try {
       RawHttp.Response response = own.send(RawHttp.post("/intake/v2/rum/events").body(bomb));
       assertEquals(413, response.status());
       assertEquals(0, own.received().size());
+    } finally {
+      own.close();
     }
   }
 }

@@ -360,5 +360,6 @@ for line in "${SUMMARY[@]}"; do [[ $line == PASS* ]] && pass=$((pass + 1)) || fa
 echo
 echo "e2e summary (Tomcat $(/usr/share/tomcat10/bin/version.sh 2>/dev/null | sed -n 's/^Server number: *//p'), Jetty $JETTY_VERSION, $(sed -n 's/.*"version": "\(.*\)".*/@elastic\/apm-rum \1/p' "$E2E/node_modules/@elastic/apm-rum/package.json" | head -1), elastic-apm-node $(node -p "require('$E2E/node_modules/elastic-apm-node/package.json').version"), $(/usr/bin/chromium --version 2>/dev/null | head -1)):"
 for line in "${SUMMARY[@]}"; do echo "  ${line:0:160}"; done
-echo "e2e: $pass passed, $fail failed in $(( $(date +%s) - START_ALL )) s"
+echo "e2e: finished in $(( $(date +%s) - START_ALL )) s"
+echo "e2e: $pass passed, $fail failed"
 ((FAILED == 0 && fail == 0)) || exit 1

@@ -30,6 +30,18 @@ async function intakeEvents(context) {
   return Number(m[1]);
 }
 
+/** The intake count once it has stopped moving (a closed page's agent may still flush on pagehide). */
+async function settledIntakeEvents(context) {
+  let last = await intakeEvents(context);
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 700));
+    const now = await intakeEvents(context);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function waitFor(predicate, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -146,7 +158,7 @@ async function main() {
   try {
     // 1. Allowed: the page-load transaction of an anonymous rum-js agent passes and is counted.
     {
-      const before = await intakeEvents('/apm');
+      const before = await settledIntakeEvents('/apm');
       const demo = await openDemo(browserContext, '/apm/rum-demo.html',
           { service: 'shop-frontend', serverUrl: `${apiOrigin}/apm`, bundle: bundleUrl });
       const first = await firstIntake(demo);
@@ -162,23 +174,9 @@ async function main() {
         eventTypes: [...new Set(first.sent.events)], intakeEventsBefore: before, intakeEventsAfter: after });
       await demo.page.close();
     }
-    // 2. Allowlisted service, intake v3 (compact format), on the strict deployment: accepted.
+    // 2. A service outside allow_service: 403 with the APM message, readable by the page (CORS), not counted.
     {
-      const before = await intakeEvents('/apm-strict');
-      const demo = await openDemo(browserContext, '/apm-strict/rum-demo.html',
-          { service: 'allowed-shop', serverUrl: `${apiOrigin}/apm-strict`, bundle: bundleUrl, apiVersion: '3' });
-      const first = await firstIntake(demo);
-      const after = await waitFor(async () => { const n = await intakeEvents('/apm-strict'); return n > before && n; },
-          5000, 'the intake count to go up').catch(() => before);
-      record('rum-v3-allowed-service', first.status === 202 && first.sent.service === 'allowed-shop' &&
-          /\/intake\/v3\/rum\/events$/.test(first.url) && after > before,
-          { status: first.status, url: first.url, agent: first.sent.agent, service: first.sent.service,
-            eventTypes: [...new Set(first.sent.events)], intakeEventsBefore: before, intakeEventsAfter: after });
-      await demo.page.close();
-    }
-    // 3. A service outside allow_service: 403 with the APM message, readable by the page (CORS), not counted.
-    {
-      const before = await intakeEvents('/apm-strict');
+      const before = await settledIntakeEvents('/apm-strict');
       const demo = await openDemo(browserContext, '/apm-strict/rum-demo.html',
           { service: 'other-shop', serverUrl: `${apiOrigin}/apm-strict`, bundle: bundleUrl });
       const first = await firstIntake(demo);
@@ -195,9 +193,23 @@ async function main() {
         intakeEventsBefore: before, intakeEventsAfter: after });
       await demo.page.close();
     }
+    // 3. Allowlisted service, intake v3 (compact format), on the strict deployment: accepted.
+    {
+      const before = await settledIntakeEvents('/apm-strict');
+      const demo = await openDemo(browserContext, '/apm-strict/rum-demo.html',
+          { service: 'allowed-shop', serverUrl: `${apiOrigin}/apm-strict`, bundle: bundleUrl, apiVersion: '3' });
+      const first = await firstIntake(demo);
+      const after = await waitFor(async () => { const n = await intakeEvents('/apm-strict'); return n > before && n; },
+          5000, 'the intake count to go up').catch(() => before);
+      record('rum-v3-allowed-service', first.status === 202 && first.sent.service === 'allowed-shop' &&
+          /\/intake\/v3\/rum\/events$/.test(first.url) && after > before,
+          { status: first.status, url: first.url, agent: first.sent.agent, service: first.sent.service,
+            eventTypes: [...new Set(first.sent.events)], intakeEventsBefore: before, intakeEventsAfter: after });
+      await demo.page.close();
+    }
     // 4. @elastic/apm-rum 4.9.1 names itself js-base: the other default allow_agent entry, a real client for it.
     {
-      const before = await intakeEvents('/apm');
+      const before = await settledIntakeEvents('/apm');
       const demo = await openDemo(browserContext, '/apm/rum-demo.html',
           { service: 'legacy-shop', serverUrl: `${apiOrigin}/apm`, bundle: bundleV4Url });
       const first = await waitFor(() => demo.intake[0], 20000, 'the page-load transaction of the 4.x agent');

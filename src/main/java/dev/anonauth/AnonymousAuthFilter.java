@@ -14,6 +14,7 @@ import dev.anonauth.intake.AnonymousRequestInspector;
 import dev.anonauth.intake.Inspection;
 import dev.anonauth.net.ClientAddress;
 import dev.anonauth.net.ClientIpResolver;
+import dev.anonauth.otlp.OtlpResponses;
 import dev.anonauth.ratelimit.AnonymousRateLimiter;
 import dev.anonauth.ratelimit.RateLimitDecision;
 import jakarta.servlet.Filter;
@@ -148,7 +149,7 @@ public final class AnonymousAuthFilter implements Filter {
         response.setHeader("WWW-Authenticate", "Bearer realm=\"apm\"");
       }
       refuse(request, refused.status(), refused.reason(), request.getRemoteAddr());
-      ErrorResponses.writeError(request, response, refused.status(), refused.message());
+      writeError(action, request, response, refused.status(), refused.message());
     } else {
       anonymous(request, response, chain, action);
     }
@@ -162,20 +163,20 @@ public final class AnonymousAuthFilter implements Filter {
     if (!entry.allowed()) {
       refuse(request, 429, "rate_limited", client.key());
       applyRateLimitHeaders(response, entry);
-      ErrorResponses.writeError(request, response, 429, Messages.RATE_LIMIT_EXCEEDED_ON_ENTRY);
+      writeError(action, request, response, 429, Messages.RATE_LIMIT_EXCEEDED_ON_ENTRY);
       return;
     }
-    if (action == Action.EVENT_INGEST && !"POST".equals(request.getMethod())) {
+    if ((action == Action.EVENT_INGEST || action == Action.OTLP_INGEST) && !"POST".equals(request.getMethod())) {
       refuse(request, 405, "method_not_allowed", client.key());
       response.setHeader("Allow", "POST");
-      ErrorResponses.writeIntakeError(request, response, 405, 0, Messages.ONLY_POST_SUPPORTED, null);
+      writeIntakeError(action, request, response, 405, Messages.ONLY_POST_SUPPORTED, null);
       return;
     }
     Inspection inspection = inspector.inspect(action, request);
     if (inspection instanceof Inspection.Refused refused) {
       refuse(request, refused.status(), reasonFor(refused), client.key());
-      if (action == Action.EVENT_INGEST) {
-        ErrorResponses.writeIntakeError(request, response, refused.status(), 0, refused.message(), refused.document());
+      if (action == Action.EVENT_INGEST || action == Action.OTLP_INGEST) {
+        writeIntakeError(action, request, response, refused.status(), refused.message(), refused.document());
       } else {
         ErrorResponses.writeError(request, response, refused.status(), refused.message());
       }
@@ -187,7 +188,7 @@ public final class AnonymousAuthFilter implements Filter {
       if (!charge.allowed()) {
         refuse(request, 429, "rate_limited", client.key());
         applyRateLimitHeaders(response, charge);
-        ErrorResponses.writeIntakeError(request, response, 429, 0, Messages.RATE_LIMIT_EXCEEDED, null);
+        writeIntakeError(action, request, response, 429, Messages.RATE_LIMIT_EXCEEDED, null);
         return;
       }
     }
@@ -200,6 +201,26 @@ public final class AnonymousAuthFilter implements Filter {
     refusalLog.refused(status, reason, client, request.getRequestURI());
   }
 
+  /** OTLP clients get a {@code google.rpc.Status} in their request's encoding; the others the APM Server's JSON. */
+  private static void writeError(
+      Action action, HttpServletRequest request, HttpServletResponse response, int status, String message)
+      throws IOException {
+    if (action == Action.OTLP_INGEST) {
+      OtlpResponses.writeStatus(request, response, status, message, false);
+    } else {
+      ErrorResponses.writeError(request, response, status, message);
+    }
+  }
+
+  private static void writeIntakeError(Action action, HttpServletRequest request, HttpServletResponse response,
+      int status, String message, String document) throws IOException {
+    if (action == Action.OTLP_INGEST) {
+      OtlpResponses.writeStatus(request, response, status, message, true);
+    } else {
+      ErrorResponses.writeIntakeError(request, response, status, 0, message, document);
+    }
+  }
+
   private static void applyRateLimitHeaders(HttpServletResponse response, RateLimitDecision decision) {
     response.setHeader("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds())));
     decision.responseHeaders().forEach(response::setHeader);
@@ -209,6 +230,7 @@ public final class AnonymousAuthFilter implements Filter {
     return switch (refused.status()) {
       case 403 -> "not_permitted";
       case 413 -> "too_large";
+      case 415 -> "unsupported_media_type";
       default -> "malformed";
     };
   }
@@ -223,7 +245,7 @@ public final class AnonymousAuthFilter implements Filter {
   /** The API key privilege each APM action needs, as the APM Server maps them. */
   private static Optional<Privilege> privilegeFor(Action action) {
     return switch (action) {
-      case EVENT_INGEST -> Optional.of(Privilege.EVENT_WRITE);
+      case EVENT_INGEST, OTLP_INGEST -> Optional.of(Privilege.EVENT_WRITE);
       case AGENT_CONFIG -> Optional.of(Privilege.CONFIG_AGENT_READ);
       case SOURCEMAP_UPLOAD -> Optional.of(Privilege.SOURCEMAP_WRITE);
       case UNKNOWN -> Optional.empty();

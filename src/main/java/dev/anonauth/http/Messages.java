@@ -130,4 +130,26 @@ public final class Messages {
     return out.append('"').toString();
   }
 
+  // --- OTLP/HTTP: sent as a google.rpc.Status message ---
+
+  /** A {@code Content-Type} other than the two OTLP/HTTP encodings (415). */
+  public static String unsupportedOtlpContentType(String contentType) {
+    return "unsupported content type " + goQuote(contentType == null ? "" : contentType)
+        + ": expected application/x-protobuf or application/json";
+  }
+
+  /** An OTLP protobuf body that is not a well-formed export request; {@code detail} says where it broke. */
+  public static String invalidOtlpProtobuf(String detail) {
+    return "data decoding error: invalid OTLP protobuf: " + detail;
+  }
+
+  /** An OTLP JSON body that is not a well-formed export request. */
+  public static String invalidOtlpJson(String detail) {
+    return "data decoding error: invalid OTLP JSON: " + detail;
+  }
+
+  /** A resource that names its service or agent twice: which one counts would depend on the decoder. */
+  public static String duplicateResourceAttribute(String key) {
+    return "data decoding error: resource attribute " + goQuote(key) + " given more than once";
+  }
 }

@@ -1,5 +1,6 @@
 package dev.anonauth.intake;
 
+import dev.anonauth.otlp.Signal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,8 @@ public enum Action {
   AGENT_CONFIG,
   /** {@code /assets/v1/sourcemaps}. */
   SOURCEMAP_UPLOAD,
+  /** OTLP/HTTP export: {@code /v1/traces}, {@code /v1/metrics}, {@code /v1/logs}. */
+  OTLP_INGEST,
   /** Anything else; the inspector refuses it for anonymous clients. */
   UNKNOWN;
 
@@ -41,6 +44,9 @@ public enum Action {
     }
     if (path.endsWith("/assets/v1/sourcemaps")) {
       return SOURCEMAP_UPLOAD;
+    }
+    if (Signal.ofPath(path) != null) {
+      return OTLP_INGEST;
     }
     return UNKNOWN;
   }

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.anonauth.http.Messages;
 import dev.anonauth.http.ReplayingRequest;
+import dev.anonauth.otlp.Encoding;
+import dev.anonauth.otlp.OtlpDecoder;
+import dev.anonauth.otlp.OtlpException;
+import dev.anonauth.otlp.Signal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +49,9 @@ import java.util.Set;
  *       {@code service.name} in the query is checked too. No service name (or an empty one): 400
  *       {@code service.name is required}; a body that is not one JSON object: 400 {@code invalid query}.
  *       Only the service allowlist applies. Counts 0 events.
+ *   <li>OTLP/HTTP ({@code …/v1/traces}, {@code …/v1/metrics}, {@code …/v1/logs}): protobuf or JSON
+ *       ({@code Content-Type}, else 415), plain or compressed as {@code Content-Encoding} says; every
+ *       resource is checked (see {@code dev.anonauth.otlp}); counts spans, data points or log records.
  *   <li>Events are counted as the APM Server decodes them: one per line, plus, in a RUM v3
  *       transaction ({@code x}), one per embedded span ({@code y}) and metricset ({@code me}).
  * </ul>
@@ -97,6 +104,8 @@ public final class AnonymousRequestInspector {
           return inspectEvents(request);
         case AGENT_CONFIG:
           return inspectAgentConfig(request);
+        case OTLP_INGEST:
+          return inspectOtlp(request);
         case SOURCEMAP_UPLOAD:
           return new Inspection.Refused(403, Messages.SOURCEMAP_UPLOAD_NOT_PERMITTED, null);
         default:
@@ -121,6 +130,40 @@ public final class AnonymousRequestInspector {
       } catch (IOException e) {
         throw Refusal.badRequest(Messages.BODY_READ_FAILED); // close() of an in-memory stream: not expected
       }
+    }
+    return new Inspection.Admitted(new ReplayingRequest(request, body.bytes, body.length), count);
+  }
+
+  /**
+   * OTLP/HTTP: the same bounded read and decompression as the intake (but the encoding is taken from
+   * {@code Content-Encoding} only, never sniffed), then {@link OtlpDecoder} checks every resource, service
+   * before agent, and counts spans, data points or log records. Replayed like the intake.
+   */
+  private Inspection inspectOtlp(HttpServletRequest request) throws Refusal {
+    Signal signal = Signal.ofPath(Action.pathOf(request));
+    Encoding encoding = Encoding.of(request.getContentType());
+    if (signal == null || encoding == null) {
+      throw new Refusal(415, Messages.unsupportedOtlpContentType(request.getContentType()), null);
+    }
+    RawBody body = RawBody.read(request, maxRequestSize);
+    ContentDecoding decoding =
+        ContentDecoding.declared(request.getHeader("Content-Encoding"), body.bytes, body.length);
+    int count;
+    try (InputStream decoded = decoding.open(body.bytes, body.length, maxRequestSize)) {
+      count = OtlpDecoder.inspect(signal, encoding, decoded, (service, agent) -> {
+        if (!allowedServices.isEmpty() && !allowedServices.contains(service)) {
+          throw new OtlpException(403, Messages.serviceNotPermitted(service));
+        }
+        if (!allowedAgents.isEmpty() && !allowedAgents.contains(agent)) {
+          throw new OtlpException(403, Messages.agentNotPermitted(agent));
+        }
+      });
+    } catch (OtlpException e) {
+      throw new Refusal(e.status(), e.getMessage(), null);
+    } catch (ContentDecoding.RefusalIOException e) {
+      throw e.refusal;
+    } catch (IOException e) {
+      throw Refusal.badRequest(Messages.BODY_READ_FAILED); // in-memory streams: not expected
     }
     return new Inspection.Admitted(new ReplayingRequest(request, body.bytes, body.length), count);
   }

@@ -45,6 +45,19 @@ enum ContentDecoding {
     }
   }
 
+  /**
+   * Chooses the decoding from the {@code Content-Encoding} header alone, never sniffing: for bodies
+   * (OTLP protobuf) where bytes that look compressed may be valid uncompressed content, so that the
+   * filter reads the body exactly as the application will.
+   */
+  static ContentDecoding declared(String contentEncoding, byte[] body, int length) throws Refusal {
+    String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+    if (encoding.isEmpty() || encoding.equals("identity")) {
+      return NONE;
+    }
+    return choose(contentEncoding, body, length);
+  }
+
   /** RFC 1950: CM = 8 (deflate), CINFO ≤ 7, and the 16-bit header is a multiple of 31. No JSON text starts like that. */
   static boolean isZlibHeader(byte[] body, int length) {
     if (length < 2) {

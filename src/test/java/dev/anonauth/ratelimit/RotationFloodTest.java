@@ -59,7 +59,7 @@ class RotationFloodTest {
    * Any mix of returning and new clients, entries, event charges and waits (the park moves the
    * clock, so waiting costs the time it takes): never more than the bound.
    */
-  @Property(tries = 200)
+  @Property(tries = 500)
   void grantedTokens_anyRotation_neverExceedIpLimitBuckets(
       @ForAll @IntRange(min = 1, max = 20) int ipLimit,
       @ForAll @IntRange(min = 1, max = 50) int eventLimit,
@@ -79,7 +79,10 @@ class RotationFloodTest {
         }
       }
     }
-    long elapsed = clock.currentTimeNanos() - start;
+    // Bucket4j measures time in whole nanoseconds and rounds a wait down: a request that waits is
+    // served up to 1 ns before the exact refill (e.g. 166 666 666 ns for one token at 6/s). So each
+    // step may be 1 ns early; the bound allows that and nothing more.
+    long elapsed = clock.currentTimeNanos() - start + steps.size();
     // granted ≤ ipLimit × (3 × eventLimit + eventLimit × elapsed / 1e9), exactly, in integers.
     BigInteger lhs = BigInteger.valueOf(granted).multiply(BigInteger.valueOf(1_000_000_000L));
     BigInteger rhs = BigInteger.valueOf((long) ipLimit * eventLimit)

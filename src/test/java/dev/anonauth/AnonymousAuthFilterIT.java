@@ -283,6 +283,28 @@ class AnonymousAuthFilterIT {
     }
 
     @Test
+    void rotationFloodFrom100TimesIpLimitAddresses_totalAcceptedStaysBounded() throws Exception {
+      int ipLimit = 10;
+      server = FilterServer.start(params(
+          "auth.anonymous.rate_limit.event_limit", "1", "auth.anonymous.rate_limit.max_wait", "0ms",
+          "auth.anonymous.rate_limit.ip_limit", String.valueOf(ipLimit)));
+      long start = System.nanoTime();
+      int accepted = 0;
+      for (int i = 0; i < 100 * ipLimit; i++) {
+        String address = "198.18." + (i >> 8) + "." + (i & 0xff);
+        if (server.send(rum("/intake/v2/rum/events", RUM).header("X-Forwarded-For", address)).status() == 202) {
+          accepted++;
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      // Each accepted request took 2 tokens (entry + 1 event); all clients together can have been granted
+      // at most ipLimit × (burst 3 + 1 token/s × seconds). A fresh bucket per address would accept all 1000.
+      double bound = ipLimit * (3 + seconds) / 2;
+      assertTrue(accepted <= bound, accepted + " requests accepted in " + seconds + " s; bound " + bound);
+      assertEquals(accepted, server.received().size());
+    }
+
+    @Test
     void untrustedPeerRotatingForwardedHeader_staysInItsOwnBucket() throws Exception {
       server = FilterServer.start(params(
           "auth.anonymous.rate_limit.event_limit", "1", "auth.anonymous.rate_limit.max_wait", "0ms",

@@ -98,9 +98,9 @@ public final class AnonymousRequestInspector {
         case AGENT_CONFIG:
           return inspectAgentConfig(request);
         case SOURCEMAP_UPLOAD:
-          return new Inspection.Refused(403, Messages.SOURCEMAP_UPLOAD_NOT_PERMITTED, null);
+          return new Inspection.Refused(403, Messages.SOURCEMAP_UPLOAD_NOT_PERMITTED, null, Inspection.SOURCEMAP_DENIED);
         default:
-          return new Inspection.Refused(403, Messages.UNKNOWN_ACTION_NOT_PERMITTED, null);
+          return new Inspection.Refused(403, Messages.UNKNOWN_ACTION_NOT_PERMITTED, null, Inspection.UNKNOWN_ENDPOINT);
       }
     } catch (Refusal refusal) {
       return refusal.toInspection();
@@ -205,7 +205,7 @@ public final class AnonymousRequestInspector {
       throw Refusal.badRequest(Messages.SERVICE_NAME_REQUIRED);
     }
     if (!allowedServices.isEmpty() && !allowedServices.contains(service)) {
-      throw Refusal.forbidden(Messages.serviceNotPermitted(service));
+      throw Refusal.forbidden(Messages.serviceNotPermitted(service), Inspection.SERVICE_NOT_PERMITTED);
     }
   }
 }

@@ -277,7 +277,10 @@ public final class AnonymousAuthFilter implements Filter {
 
       @Override
       public Map<String, Long> events() {
-        return Map.of("admitted", metrics.eventsAdmitted(), "refused", metrics.eventsRefused());
+        Map<String, Long> events = new LinkedHashMap<>();
+        events.put("admitted", metrics.eventsAdmitted());
+        events.put("refused", metrics.eventsRefused());
+        return events;
       }
 
       @Override

@@ -68,7 +68,7 @@ public final class FilterMetrics implements DecisionRecorder, AutoCloseable {
 
   FilterMetrics(String filterName, String contextPath, RateLimitFigures rateLimit, Logger log, Clock clock) {
     this.filterName = filterName;
-    this.contextPath = contextPath.isEmpty() ? "/" : contextPath;
+    this.contextPath = contextPath == null || contextPath.isEmpty() ? "/" : contextPath;
     this.rateLimit = rateLimit;
     this.clock = clock;
     for (int i = 0; i < requests.length; i++) {
@@ -81,7 +81,7 @@ public final class FilterMetrics implements DecisionRecorder, AutoCloseable {
    * Starts counting and publishes the figures: an MBean on the platform MBean server, and Micrometer
    * meters when Micrometer is on the class path.
    *
-   * @param contextPath the servlet context path ({@code ""} for the root context, shown as {@code /})
+   * @param contextPath the servlet context path ({@code ""} or {@code null} for the root context, shown as {@code /})
    * @param meterRegistry the value of {@link #METER_REGISTRY_ATTRIBUTE}, or {@code null}
    * @param log where the periodic summary goes (and why JMX could not be used, if so)
    * @throws IllegalArgumentException if {@code meterRegistry} is set but is not a Micrometer registry

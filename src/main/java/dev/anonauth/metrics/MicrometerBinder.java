@@ -57,10 +57,10 @@ final class MicrometerBinder {
     meters.add(Gauge.builder(PREFIX + "ratelimit.clients", metrics, m -> m.rateLimit().trackedClients())
         .description("Clients tracked by the rate limiter now").baseUnit("clients").tags(common).register(registry));
     meters.add(Gauge.builder(PREFIX + "ratelimit.capacity", metrics, m -> m.rateLimit().capacity())
-        .description("Most clients the rate limiter tracks (ip_limit)").baseUnit("clients").tags(common)
+        .description("Most clients the rate limiter tracks (ip_limit)").tags(common)
         .register(registry));
     meters.add(Gauge.builder(PREFIX + "ratelimit.waiting", metrics, m -> m.rateLimit().waitingRequests())
-        .description("Requests waiting for rate-limit tokens now").baseUnit("requests").tags(common)
+        .description("Requests waiting for rate-limit tokens now").tags(common)
         .register(registry));
     meters.add(FunctionCounter.builder(PREFIX + "ratelimit.handovers", metrics, m -> m.rateLimit().handOvers())
         .description("New clients that took over the least recently used client's bucket (evictions)")

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The clients most recently refused by the rate limiter, in a fixed-size ring: memory is bounded by
@@ -22,13 +23,15 @@ final class RecentlyLimited {
   private static final class Slot {
     final String key;
     final int hash;
-    final AtomicLong times = new AtomicLong(1);
+    /** A flood from one client bumps one slot from every thread: an adder, not one contended CAS. */
+    final LongAdder times = new LongAdder();
     volatile long lastMillis;
 
     Slot(String key, long nowMillis) {
       this.key = key;
       this.hash = key.hashCode();
       this.lastMillis = nowMillis;
+      this.times.increment();
     }
   }
 
@@ -47,8 +50,10 @@ final class RecentlyLimited {
     for (int i = 0; i < slots.length(); i++) {
       Slot slot = slots.get(i);
       if (slot != null && slot.hash == hash && slot.key.equals(key)) {
-        slot.times.incrementAndGet();
-        slot.lastMillis = nowMillis;
+        slot.times.increment();
+        if (slot.lastMillis < nowMillis) { // at most one shared write a millisecond
+          slot.lastMillis = nowMillis;
+        }
         return;
       }
     }
@@ -63,7 +68,7 @@ final class RecentlyLimited {
       if (slot != null) {
         long[] figures = merged.computeIfAbsent(slot.key, k -> new long[2]);
         figures[0] = Math.max(figures[0], slot.lastMillis);
-        figures[1] += slot.times.get();
+        figures[1] += slot.times.sum();
       }
     }
     List<LimitedClient> clients = new ArrayList<>(merged.size());

@@ -12,6 +12,10 @@ import dev.anonauth.http.Messages;
 import dev.anonauth.intake.Action;
 import dev.anonauth.intake.AnonymousRequestInspector;
 import dev.anonauth.intake.Inspection;
+import dev.anonauth.metrics.FilterMetrics;
+import dev.anonauth.metrics.LimitedClient;
+import dev.anonauth.metrics.Outcome;
+import dev.anonauth.metrics.RateLimitFigures;
 import dev.anonauth.net.ClientAddress;
 import dev.anonauth.net.ClientIpResolver;
 import dev.anonauth.otlp.OtlpResponses;
@@ -20,6 +24,7 @@ import dev.anonauth.ratelimit.RateLimitDecision;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -29,6 +34,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,6 +57,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All configuration is read once in {@link #init}; a bad or unknown init-param fails {@code init()}
  * with a message naming it, so a misconfigured filter never serves traffic.
+ *
+ * <p>Every decision is counted (see {@link FilterMetrics}): published as an MBean
+ * {@code dev.anonauth:type=AnonymousAuthFilter,context=…,name=…}, as Micrometer meters
+ * {@code anonauth.*} when Micrometer is on the class path, in a summary logged at most once a minute
+ * while requests are refused, and in the {@link FilterStatus}. {@link #destroy} removes them.
  */
 public final class AnonymousAuthFilter implements Filter {
 
@@ -64,8 +75,22 @@ public final class AnonymousAuthFilter implements Filter {
   private ClientIpResolver clientIps;
   private AnonymousRequestInspector inspector;
   private AnonymousRateLimiter rateLimiter;
-  private final DecisionCounters counters = new DecisionCounters();
+  private FilterMetrics metrics;
+  private ServletContext servletContext;
+  private String statusAttribute;
   private final RefusalLog refusalLog = new RefusalLog(LOG, 20, System::nanoTime);
+  private final FilterMetrics.Clock clock;
+  private final Logger summaryLog;
+
+  public AnonymousAuthFilter() {
+    this(FilterMetrics.Clock.SYSTEM, LOG);
+  }
+
+  /** With the metrics' clock and the summary's logger injected, for tests. */
+  AnonymousAuthFilter(FilterMetrics.Clock clock, Logger summaryLog) {
+    this.clock = clock;
+    this.summaryLog = summaryLog;
+  }
 
   @Override
   public void init(FilterConfig filterConfig) throws ServletException {
@@ -91,7 +116,17 @@ public final class AnonymousAuthFilter implements Filter {
         configuration.ipLimit(),
         configuration.maxWait(),
         configuration.maxWaitingRequests());
-    filterConfig.getServletContext().setAttribute(STATUS_ATTRIBUTE_PREFIX + filterConfig.getFilterName(), status());
+    servletContext = filterConfig.getServletContext();
+    try {
+      metrics = FilterMetrics.start(filterConfig.getFilterName(), servletContext.getContextPath(),
+          servletContext.getAttribute(FilterMetrics.METER_REGISTRY_ATTRIBUTE), RateLimitFigures.of(rateLimiter),
+          summaryLog, clock);
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}", e.getMessage());
+      throw new ServletException(e.getMessage(), e);
+    }
+    statusAttribute = STATUS_ATTRIBUTE_PREFIX + filterConfig.getFilterName();
+    servletContext.setAttribute(statusAttribute, status());
     LOG.info("AnonymousAuthFilter '{}' effective configuration: {}", filterConfig.getFilterName(), configuration.describe());
     if (configuration.authEnabled() && configuration.anonymousEnabled() && configuration.trustedProxies().isEmpty()) {
       LOG.warn("anonymous access is on and {} is not set: clients choose their own address through "
@@ -130,11 +165,12 @@ public final class AnonymousAuthFilter implements Filter {
       return;
     }
     if (!configuration.authEnabled()) {
-      counters.increment("authenticated:none");
+      metrics.decided(Outcome.AUTH_DISABLED, null);
       chain.doFilter(request, response);
       return;
     }
     if (isCorsPreflight(request)) {
+      metrics.decided(Outcome.CORS_PREFLIGHT, null);
       chain.doFilter(request, response);
       return;
     }
@@ -142,13 +178,13 @@ public final class AnonymousAuthFilter implements Filter {
     Authentication authentication =
         authenticator.authenticate(request.getHeader("Authorization"), privilegeFor(action));
     if (authentication instanceof Authentication.Authenticated authenticated) {
-      counters.increment("authenticated:" + authenticated.method());
+      metrics.decided(Outcome.authenticated(authenticated.method()), null);
       chain.doFilter(request, response);
     } else if (authentication instanceof Authentication.Refused refused) {
       if (refused.status() == 401) {
         response.setHeader("WWW-Authenticate", "Bearer realm=\"apm\"");
       }
-      refuse(request, refused.status(), refused.reason(), request.getRemoteAddr());
+      refuse(request, refused.status(), Outcome.refusedFor(refused.reason()), null);
       writeError(action, request, response, refused.status(), refused.message());
     } else {
       anonymous(request, response, chain, action);
@@ -161,20 +197,20 @@ public final class AnonymousAuthFilter implements Filter {
     ClientAddress client = clientIps.resolve(request);
     RateLimitDecision entry = rateLimiter.admit(client.key());
     if (!entry.allowed()) {
-      refuse(request, 429, "rate_limited", client.key());
+      refuse(request, 429, Outcome.RATE_LIMITED_ENTRY, client.key());
       applyRateLimitHeaders(response, entry);
       writeError(action, request, response, 429, Messages.RATE_LIMIT_EXCEEDED_ON_ENTRY);
       return;
     }
     if ((action == Action.EVENT_INGEST || action == Action.OTLP_INGEST) && !"POST".equals(request.getMethod())) {
-      refuse(request, 405, "method_not_allowed", client.key());
+      refuse(request, 405, Outcome.METHOD_NOT_ALLOWED, client.key());
       response.setHeader("Allow", "POST");
       writeIntakeError(action, request, response, 405, Messages.ONLY_POST_SUPPORTED, null);
       return;
     }
     Inspection inspection = inspector.inspect(action, request);
     if (inspection instanceof Inspection.Refused refused) {
-      refuse(request, refused.status(), reasonFor(refused), client.key());
+      refuse(request, refused.status(), Outcome.refusedFor(refused.reason()), client.key());
       if (action == Action.EVENT_INGEST || action == Action.OTLP_INGEST) {
         writeIntakeError(action, request, response, refused.status(), refused.message(), refused.document());
       } else {
@@ -186,19 +222,23 @@ public final class AnonymousAuthFilter implements Filter {
     if (admitted.events() > 0) {
       RateLimitDecision charge = rateLimiter.chargeEvents(client.key(), admitted.events());
       if (!charge.allowed()) {
-        refuse(request, 429, "rate_limited", client.key());
+        metrics.eventsRefused(admitted.events());
+        refuse(request, 429, Outcome.RATE_LIMITED_EVENTS, client.key());
         applyRateLimitHeaders(response, charge);
         writeIntakeError(action, request, response, 429, Messages.RATE_LIMIT_EXCEEDED, null);
         return;
       }
     }
-    counters.increment("anonymous:allowed");
+    metrics.eventsAdmitted(admitted.events());
+    metrics.decided(Outcome.ANONYMOUS_ALLOWED, client.key());
     chain.doFilter(admitted.request(), response);
   }
 
-  private void refuse(HttpServletRequest request, int status, String reason, String client) {
-    counters.increment("refused:" + reason);
-    refusalLog.refused(status, reason, client, request.getRequestURI());
+  /** Counts and logs a refusal; {@code client} is the rate-limit key, {@code null} before it is known. */
+  private void refuse(HttpServletRequest request, int status, Outcome outcome, String client) {
+    metrics.decided(outcome, client);
+    refusalLog.refused(status, outcome.reason(), client == null ? request.getRemoteAddr() : client,
+        request.getRequestURI());
   }
 
   /** OTLP clients get a {@code google.rpc.Status} in their request's encoding; the others the APM Server's JSON. */
@@ -224,15 +264,6 @@ public final class AnonymousAuthFilter implements Filter {
   private static void applyRateLimitHeaders(HttpServletResponse response, RateLimitDecision decision) {
     response.setHeader("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds())));
     decision.responseHeaders().forEach(response::setHeader);
-  }
-
-  private static String reasonFor(Inspection.Refused refused) {
-    return switch (refused.status()) {
-      case 403 -> "not_permitted";
-      case 413 -> "too_large";
-      case 415 -> "unsupported_media_type";
-      default -> "malformed";
-    };
   }
 
   /** A browser's CORS preflight carries no credentials by design; the CORS filter or the app answers it. */
@@ -262,8 +293,50 @@ public final class AnonymousAuthFilter implements Filter {
 
       @Override
       public Map<String, Long> decisions() {
-        return counters.snapshot();
+        return metrics.decisions();
+      }
+
+      @Override
+      public Map<String, Long> events() {
+        Map<String, Long> events = new LinkedHashMap<>();
+        events.put("admitted", metrics.eventsAdmitted());
+        events.put("refused", metrics.eventsRefused());
+        return events;
+      }
+
+      @Override
+      public Map<String, Number> rateLimit() {
+        RateLimitFigures figures = metrics.rateLimit();
+        Map<String, Number> rate = new LinkedHashMap<>();
+        rate.put("clients", figures.trackedClients());
+        rate.put("capacity", figures.capacity());
+        rate.put("hand_overs", figures.handOvers());
+        rate.put("waiting_requests", figures.waitingRequests());
+        rate.put("waits", figures.waits());
+        rate.put("wait_seconds", figures.waitedNanos() / 1e9);
+        return rate;
+      }
+
+      @Override
+      public List<LimitedClient> recentlyLimited() {
+        return metrics.recentlyLimited();
       }
     };
+  }
+
+  /** Removes the MBean, the Micrometer meters and the status attribute. */
+  @Override
+  public void destroy() {
+    if (metrics != null) {
+      metrics.close();
+    }
+    if (servletContext != null && statusAttribute != null) {
+      servletContext.removeAttribute(statusAttribute);
+    }
+  }
+
+  /** This instance's figures (for tests in this package). */
+  FilterMetrics metrics() {
+    return metrics;
   }
 }

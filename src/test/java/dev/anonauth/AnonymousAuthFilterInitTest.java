@@ -56,10 +56,13 @@ class AnonymousAuthFilterInitTest {
       return null;
     }).when(context).setAttribute(org.mockito.ArgumentMatchers.eq(AnonymousAuthFilter.STATUS_ATTRIBUTE_PREFIX + "anonymous-auth"),
         org.mockito.ArgumentMatchers.any());
-    new AnonymousAuthFilter().init(config(Map.of("auth.secret_token", "hush", "rum.enabled", "true"), context));
+    AnonymousAuthFilter filter = new AnonymousAuthFilter();
+    filter.init(config(Map.of("auth.secret_token", "hush", "rum.enabled", "true"), context));
     FilterStatus status = (FilterStatus) published.get();
     assertNotNull(status);
     assertEquals("(set)", status.configuration().get("auth.secret_token"));
     assertTrue(status.configuration().get("auth.anonymous.enabled").startsWith("true"));
+    filter.destroy();
+    org.mockito.Mockito.verify(context).removeAttribute(AnonymousAuthFilter.STATUS_ATTRIBUTE_PREFIX + "anonymous-auth");
   }
 }

@@ -107,9 +107,9 @@ public final class AnonymousRequestInspector {
         case OTLP_INGEST:
           return inspectOtlp(request);
         case SOURCEMAP_UPLOAD:
-          return new Inspection.Refused(403, Messages.SOURCEMAP_UPLOAD_NOT_PERMITTED, null);
+          return new Inspection.Refused(403, Messages.SOURCEMAP_UPLOAD_NOT_PERMITTED, null, Inspection.SOURCEMAP_DENIED);
         default:
-          return new Inspection.Refused(403, Messages.UNKNOWN_ACTION_NOT_PERMITTED, null);
+          return new Inspection.Refused(403, Messages.UNKNOWN_ACTION_NOT_PERMITTED, null, Inspection.UNKNOWN_ENDPOINT);
       }
     } catch (Refusal refusal) {
       return refusal.toInspection();
@@ -143,7 +143,8 @@ public final class AnonymousRequestInspector {
     Signal signal = Signal.ofPath(Action.pathOf(request));
     Encoding encoding = Encoding.of(request.getContentType());
     if (signal == null || encoding == null) {
-      throw new Refusal(415, Messages.unsupportedOtlpContentType(request.getContentType()), null);
+      throw new Refusal(
+          415, Messages.unsupportedOtlpContentType(request.getContentType()), null, Inspection.UNSUPPORTED_MEDIA_TYPE);
     }
     RawBody body = RawBody.read(request, maxRequestSize);
     ContentDecoding decoding =
@@ -152,14 +153,14 @@ public final class AnonymousRequestInspector {
     try (InputStream decoded = decoding.open(body.bytes, body.length, maxRequestSize)) {
       count = OtlpDecoder.inspect(signal, encoding, decoded, (service, agent) -> {
         if (!allowedServices.isEmpty() && !allowedServices.contains(service)) {
-          throw new OtlpException(403, Messages.serviceNotPermitted(service));
+          throw new OtlpException(403, Messages.serviceNotPermitted(service), Inspection.SERVICE_NOT_PERMITTED);
         }
         if (!allowedAgents.isEmpty() && !allowedAgents.contains(agent)) {
-          throw new OtlpException(403, Messages.agentNotPermitted(agent));
+          throw new OtlpException(403, Messages.agentNotPermitted(agent), Inspection.AGENT_NOT_PERMITTED);
         }
       });
     } catch (OtlpException e) {
-      throw new Refusal(e.status(), e.getMessage(), null);
+      throw new Refusal(e.status(), e.getMessage(), null, e.reason() == null ? Inspection.MALFORMED : e.reason());
     } catch (ContentDecoding.RefusalIOException e) {
       throw e.refusal;
     } catch (IOException e) {
@@ -248,7 +249,7 @@ public final class AnonymousRequestInspector {
       throw Refusal.badRequest(Messages.SERVICE_NAME_REQUIRED);
     }
     if (!allowedServices.isEmpty() && !allowedServices.contains(service)) {
-      throw Refusal.forbidden(Messages.serviceNotPermitted(service));
+      throw Refusal.forbidden(Messages.serviceNotPermitted(service), Inspection.SERVICE_NOT_PERMITTED);
     }
   }
 }

@@ -324,12 +324,12 @@ final class EventStreamInspector {
       Names source = names.serviceCount > 0 ? names : metadata;
       if (source.serviceCount == 0) {
         if (!allowedServices.contains("")) {
-          return Refusal.forbidden(Messages.serviceNotPermitted(""));
+          return Refusal.forbidden(Messages.serviceNotPermitted(""), Inspection.SERVICE_NOT_PERMITTED);
         }
       }
       for (int i = 0; i < source.serviceCount; i++) {
         if (!allowedServices.contains(source.services[i])) {
-          return Refusal.forbidden(Messages.serviceNotPermitted(source.services[i]));
+          return Refusal.forbidden(Messages.serviceNotPermitted(source.services[i]), Inspection.SERVICE_NOT_PERMITTED);
         }
       }
     }
@@ -337,12 +337,12 @@ final class EventStreamInspector {
       Names source = names.agentCount > 0 ? names : metadata;
       if (source.agentCount == 0) {
         if (!allowedAgents.contains("")) {
-          return Refusal.forbidden(Messages.agentNotPermitted(""));
+          return Refusal.forbidden(Messages.agentNotPermitted(""), Inspection.AGENT_NOT_PERMITTED);
         }
       }
       for (int i = 0; i < source.agentCount; i++) {
         if (!allowedAgents.contains(source.agents[i])) {
-          return Refusal.forbidden(Messages.agentNotPermitted(source.agents[i]));
+          return Refusal.forbidden(Messages.agentNotPermitted(source.agents[i]), Inspection.AGENT_NOT_PERMITTED);
         }
       }
     }

@@ -101,7 +101,7 @@ final class LineReader {
 
   private Refusal tooLarge() {
     // APM answers 400 for an event over max_event_size (a "TODO: breaking bugfix" to make it 413).
-    return Refusal.badRequest(Messages.EVENT_TOO_LARGE, buffer, lineOffset, lineLength);
+    return Refusal.eventTooLarge(Messages.EVENT_TOO_LARGE, buffer, lineOffset, lineLength);
   }
 
   private void fill() throws Refusal {

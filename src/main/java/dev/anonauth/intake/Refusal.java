@@ -15,31 +15,38 @@ final class Refusal extends Exception {
 
   final int status;
   final String document;
+  final String reason;
 
-  Refusal(int status, String message, String document) {
+  Refusal(int status, String message, String document, String reason) {
     super(message, null, false, false);
     this.status = status;
     this.document = document;
+    this.reason = reason;
   }
 
   static Refusal badRequest(String message) {
-    return new Refusal(400, message, null);
+    return new Refusal(400, message, null, Inspection.MALFORMED);
   }
 
   static Refusal badRequest(String message, byte[] line, int offset, int length) {
-    return new Refusal(400, message, document(line, offset, length));
+    return new Refusal(400, message, document(line, offset, length), Inspection.MALFORMED);
+  }
+
+  /** One event line over {@code max_event_size}: 400 as the APM Server answers, counted as too large. */
+  static Refusal eventTooLarge(String message, byte[] line, int offset, int length) {
+    return new Refusal(400, message, document(line, offset, length), Inspection.TOO_LARGE);
   }
 
   static Refusal tooLarge(String message) {
-    return new Refusal(413, message, null);
+    return new Refusal(413, message, null, Inspection.TOO_LARGE);
   }
 
-  static Refusal forbidden(String message) {
-    return new Refusal(403, message, null);
+  static Refusal forbidden(String message, String reason) {
+    return new Refusal(403, message, null, reason);
   }
 
   Inspection.Refused toInspection() {
-    return new Inspection.Refused(status, getMessage(), document);
+    return new Inspection.Refused(status, getMessage(), document, reason);
   }
 
   /** The line as text, cut at {@link #MAX_DOCUMENT_BYTES} (a cut UTF-8 sequence becomes U+FFFD). */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Per-client token buckets for anonymous requests, as the APM Server keeps them
@@ -56,8 +57,9 @@ import java.util.concurrent.Semaphore;
  * tokens are back, rounded up, at least 1) and the IETF {@code RateLimit-Policy} / {@code RateLimit}
  * headers (see {@link RateLimitHeaders}). Allowed decisions carry no headers and allocate nothing.
  *
- * <p>Thread-safe. The figures {@link #trackedClients()}, {@link #capacity()}, {@link #handOvers()}
- * and {@link #waitingRequests()} are cheap to read for metrics.
+ * <p>Thread-safe. The figures {@link #trackedClients()}, {@link #capacity()}, {@link #handOvers()},
+ * {@link #waitingRequests()}, {@link #waits()} and {@link #waitedNanos()} are cheap to read for metrics
+ * (the last two cost two clock reads per wait, nothing on the paths that do not wait).
  */
 public final class AnonymousRateLimiter {
 
@@ -87,6 +89,9 @@ public final class AnonymousRateLimiter {
   private final BlockingStrategy blocking;
   private final BucketStore store;
   private final RateLimitHeaders headers;
+  private final TimeMeter clock;
+  private final LongAdder waits = new LongAdder();
+  private final LongAdder waitedNanos = new LongAdder();
 
   /**
    * @param eventLimit events per second per client, 0 to 10⁹ (0 refuses every anonymous request)
@@ -115,7 +120,7 @@ public final class AnonymousRateLimiter {
     this.waitingPermits = new Semaphore(maxWaitingRequests);
     this.blocking = Objects.requireNonNull(blocking, "blocking");
     this.headers = new RateLimitHeaders(burst, BURST_SECONDS);
-    Objects.requireNonNull(clock, "clock");
+    this.clock = Objects.requireNonNull(clock, "clock");
     if (eventLimit == 0) {
       // Nothing is ever granted, so nothing needs tracking (Bucket4j also rejects a capacity of 0).
       this.store = new BucketStore(ipLimit, () -> {
@@ -202,6 +207,7 @@ public final class AnonymousRateLimiter {
     if (probe.getNanosToWaitForRefill() > allowedWait || !waitingPermits.tryAcquire()) {
       return refused(probe.getRemainingTokens(), probe.getNanosToWaitForRefill());
     }
+    long waitStart = clock.currentTimeNanos();
     try {
       // Reserves the tokens (all of them, atomically) only if they are back within allowedWait;
       // otherwise takes nothing and returns false at once.
@@ -214,6 +220,8 @@ public final class AnonymousRateLimiter {
       Thread.currentThread().interrupt();
     } finally {
       waitingPermits.release();
+      waits.increment();
+      waitedNanos.add(clock.currentTimeNanos() - waitStart);
     }
     EstimationProbe now = bucket.estimateAbilityToConsume(events);
     return refused(now.getRemainingTokens(), now.getNanosToWaitForRefill());
@@ -257,6 +265,16 @@ public final class AnonymousRateLimiter {
   /** Requests waiting for tokens now; at most {@code maxWaitingRequests}. */
   public int waitingRequests() {
     return maxWaitingRequests - waitingPermits.availablePermits();
+  }
+
+  /** Requests that waited for tokens (or tried to: a wait that could not be served returns at once). */
+  public long waits() {
+    return waits.sum();
+  }
+
+  /** Nanoseconds spent waiting for tokens, all requests together, by the limiter's clock. */
+  public long waitedNanos() {
+    return waitedNanos.sum();
   }
 
   /** Tokens left for {@code clientKey} (marks it used; creates its bucket if new). For tests. */

@@ -565,10 +565,28 @@ class AnonymousRequestInspectorTest {
     return assertInstanceOf(Inspection.Admitted.class, inspection, () -> String.valueOf(inspection));
   }
 
+  /** The counter a refusal moves follows from what the client is told. */
+  static String expectedReason(int status, String message) {
+    if (message.equals(Messages.SOURCEMAP_UPLOAD_NOT_PERMITTED)) {
+      return Inspection.SOURCEMAP_DENIED;
+    } else if (message.equals(Messages.UNKNOWN_ACTION_NOT_PERMITTED)) {
+      return Inspection.UNKNOWN_ENDPOINT;
+    } else if (message.startsWith("unauthorized: anonymous access not permitted for agent ")) {
+      return Inspection.AGENT_NOT_PERMITTED;
+    } else if (message.startsWith("unauthorized: anonymous access not permitted for service ")) {
+      return Inspection.SERVICE_NOT_PERMITTED;
+    } else if (status == 413 || message.equals(Messages.EVENT_TOO_LARGE)) {
+      return Inspection.TOO_LARGE;
+    }
+    assertEquals(400, status, message);
+    return Inspection.MALFORMED;
+  }
+
   static Inspection.Refused assertRefused(Inspection inspection, int status, String message, String document) {
     Inspection.Refused refused = assertInstanceOf(Inspection.Refused.class, inspection, () -> String.valueOf(inspection));
     assertEquals(message, refused.message());
     assertEquals(status, refused.status());
+    assertEquals(expectedReason(status, message), refused.reason(), message);
     if (document != null) {
       assertEquals(document, refused.document());
     } else if (status == 403) {

@@ -59,20 +59,20 @@ class OtlpInspectionTest {
   @Test
   void inspect_otherService_403ServiceMessage() throws Exception {
     byte[] body = IOS.replace("\"shop\"", "\"evil\"").getBytes(StandardCharsets.UTF_8);
-    assertEquals(new Inspection.Refused(403, Messages.serviceNotPermitted("evil"), null),
+    assertEquals(new Inspection.Refused(403, Messages.serviceNotPermitted("evil"), null, Inspection.SERVICE_NOT_PERMITTED),
         inspect("/v1/traces", body, Map.of("Content-Type", "application/json")));
   }
 
   @Test
   void inspect_otherAgent_403AgentMessage() throws Exception {
     byte[] body = IOS.replace("\"swift\"", "\"objc\"").getBytes(StandardCharsets.UTF_8);
-    assertEquals(new Inspection.Refused(403, Messages.agentNotPermitted("iOS/objc"), null),
+    assertEquals(new Inspection.Refused(403, Messages.agentNotPermitted("iOS/objc"), null, Inspection.AGENT_NOT_PERMITTED),
         inspect("/v1/traces", body, Map.of("Content-Type", "application/json")));
   }
 
   @Test
   void inspect_noContentType_415() throws Exception {
-    assertEquals(new Inspection.Refused(415, Messages.unsupportedOtlpContentType(null), null),
+    assertEquals(new Inspection.Refused(415, Messages.unsupportedOtlpContentType(null), null, Inspection.UNSUPPORTED_MEDIA_TYPE),
         inspect("/v1/logs", new byte[0], Map.of()));
   }
 
@@ -101,13 +101,13 @@ class OtlpInspectionTest {
     raw[2] = (byte) 0x80;
     raw[3] = 0x40;
     byte[] body = gzip(raw);
-    assertEquals(new Inspection.Refused(413, Messages.REQUEST_TOO_LARGE, null),
+    assertEquals(new Inspection.Refused(413, Messages.REQUEST_TOO_LARGE, null, Inspection.TOO_LARGE),
         inspect("/v1/traces", body, Map.of("Content-Type", "application/x-protobuf", "Content-Encoding", "gzip")));
   }
 
   @Test
   void inspect_truncatedProtobuf_400() throws Exception {
-    assertEquals(new Inspection.Refused(400, Messages.invalidOtlpProtobuf("truncated message"), null),
+    assertEquals(new Inspection.Refused(400, Messages.invalidOtlpProtobuf("truncated message"), null, Inspection.MALFORMED),
         inspect("/v1/traces", new byte[] {0x0a, 0x05, 0x0a}, Map.of("Content-Type", "application/x-protobuf")));
   }
 }

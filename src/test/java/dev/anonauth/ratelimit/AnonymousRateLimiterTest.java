@@ -203,6 +203,25 @@ class AnonymousRateLimiterTest {
   }
 
   @Test
+  void waitedNanos_afterOneWait_isTheTimeTheLimiterClockMoved() {
+    AnonymousRateLimiter limiter = limiter(10, 10, Duration.ofSeconds(1), 1);
+    drain(limiter, "a");
+    assertEquals(0, limiter.waits());
+    assertTrue(limiter.chargeEvents("a", 5).allowed());
+    assertEquals(1, limiter.waits());
+    assertEquals(Duration.ofMillis(500).toNanos(), limiter.waitedNanos());
+  }
+
+  @Test
+  void waits_refusedWithoutWaiting_notCounted() {
+    AnonymousRateLimiter limiter = limiter(10, 10, Duration.ofMillis(500), 1);
+    drain(limiter, "a");
+    assertFalse(limiter.chargeEvents("a", 8).allowed()); // 800 ms away > 500 ms
+    assertEquals(0, limiter.waits());
+    assertEquals(0, limiter.waitedNanos());
+  }
+
+  @Test
   void chargeEvents_deficitBeyondMaxWait_refusedAtOnceTakingNothing() {
     AnonymousRateLimiter limiter = limiter(10, 10, Duration.ofMillis(500), 1);
     drain(limiter, "a");

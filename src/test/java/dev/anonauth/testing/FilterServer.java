@@ -52,12 +52,26 @@ public final class FilterServer implements AutoCloseable {
 
   private static FilterServer start(
       Filter before, Filter filter, Map<String, String> initParams, String contextPath) throws Exception {
+    return start(before, filter, initParams, contextPath, Map.of());
+  }
+
+  /** As {@link #start(Filter, Map, String)}, with servlet-context attributes set before the filter starts. */
+  public static FilterServer start(
+      Filter filter, Map<String, String> initParams, String contextPath, Map<String, Object> contextAttributes)
+      throws Exception {
+    return start(null, filter, initParams, contextPath, contextAttributes);
+  }
+
+  private static FilterServer start(
+      Filter before, Filter filter, Map<String, String> initParams, String contextPath,
+      Map<String, Object> contextAttributes) throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("0.0.0.0");
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler(contextPath);
+    contextAttributes.forEach(context::setAttribute);
     FilterServer result = new FilterServer(server);
     if (before != null) {
       context.addFilter(new FilterHolder(before), "/*", EnumSet.of(DispatcherType.REQUEST));

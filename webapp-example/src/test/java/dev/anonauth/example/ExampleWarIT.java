@@ -10,6 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -115,5 +119,74 @@ class ExampleWarIT {
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("auth.anonymous.allow_agent"), page.body());
     assertFalse(page.body().contains("change-me"));
+  }
+
+  // --- GET /metrics and the live figures on GET / ---
+
+  static final Pattern SAMPLE = Pattern.compile(
+      "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\.)*\",?)*\\})?"
+          + " (NaN|[+-]Inf|[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)( -?[0-9]+)?");
+  static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
+
+  /** Parses the Prometheus text format strictly: every line a sample, HELP/TYPE or blank. Series → value. */
+  static Map<String, Double> scrape() throws Exception {
+    HttpResponse<String> response =
+        client.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    assertEquals("text/plain; version=0.0.4; charset=utf-8",
+        response.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT));
+    Map<String, Double> series = new HashMap<>();
+    for (String line : response.body().split("\n")) {
+      if (line.isEmpty() || line.startsWith("#")) {
+        assertTrue(line.isEmpty() || COMMENT.matcher(line).matches(), line);
+        continue;
+      }
+      Matcher sample = SAMPLE.matcher(line);
+      assertTrue(sample.matches(), "not Prometheus text: " + line);
+      series.put(sample.group(1) + (sample.group(2) == null ? "" : sample.group(2)), Double.valueOf(sample.group(3)));
+    }
+    return series;
+  }
+
+  static double requests(Map<String, Double> series, String outcome, String reason) {
+    return series.getOrDefault("anonauth_requests_total{context=\"/\",filter=\"anonymous-auth\",outcome=\""
+        + outcome + "\",reason=\"" + reason + "\"}", Double.NaN);
+  }
+
+  @Test
+  void metrics_afterRequests_scrapeParsesAndEachDecisionMovedItsCounter() throws Exception {
+    Map<String, Double> before = scrape();
+    assertEquals(202, post("/intake/v2/rum/events", RUM, null).statusCode());
+    assertEquals(403, post("/intake/v2/events", JAVA, null).statusCode());
+    assertEquals(202, post("/intake/v2/events", JAVA, "Bearer change-me").statusCode());
+    Map<String, Double> after = scrape();
+    assertEquals(1.0, requests(after, "anonymous", "allowed") - requests(before, "anonymous", "allowed"));
+    assertEquals(1.0, requests(after, "refused", "agent_not_permitted") - requests(before, "refused", "agent_not_permitted"));
+    assertEquals(1.0, requests(after, "authenticated", "secret_token") - requests(before, "authenticated", "secret_token"));
+    assertEquals(0.0, requests(after, "refused", "service_not_permitted"));
+    String common = "{context=\"/\",filter=\"anonymous-auth\"";
+    assertEquals(1.0, after.get("anonauth_events_total" + common + ",outcome=\"admitted\"}")
+        - before.get("anonauth_events_total" + common + ",outcome=\"admitted\"}"));
+    assertEquals(1000.0, after.get("anonauth_ratelimit_capacity" + common + "}"), after.keySet().toString());
+    assertTrue(after.get("anonauth_ratelimit_clients" + common + "}") >= 1.0);
+    assertTrue(after.containsKey("anonauth_ratelimit_handovers_total" + common + "}"));
+    assertTrue(after.containsKey("anonauth_ratelimit_wait_seconds_count" + common + "}"));
+  }
+
+  @Test
+  void statusPage_clientOverItsBurst_listedAsRecentlyLimitedAndCounted() throws Exception {
+    String body = RUM + RUM.lines().skip(1).findFirst().orElseThrow().concat("\n").repeat(900); // 901 events > burst 900
+    HttpResponse<String> refused = post("/intake/v2/rum/events", body, null);
+    assertEquals(429, refused.statusCode(), refused.body());
+    String figures = client.send(HttpRequest.newBuilder(uri("/?part=figures")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(figures.contains("refused:rate_limited_events"), figures);
+    String limited = figures.substring(figures.indexOf("id=\"recently-limited\""));
+    assertTrue(limited.contains("<td>127.0.0.1</td>"), limited);
+    assertFalse(figures.contains("<html"), "the fragment the page's script fetches is not a whole page");
+    assertTrue(scrape().get("anonauth_requests_total{context=\"/\",filter=\"anonymous-auth\","
+        + "outcome=\"refused\",reason=\"rate_limited_events\"}") >= 1.0);
+    String page = client.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(page.contains("fetch('?part=figures'"), "the page refreshes its figures");
   }
 }

@@ -85,11 +85,7 @@ public final class AnonymousAuthFilter implements Filter {
         new HashSet<>(configuration.allowService()),
         configuration.maxEventSize(),
         configuration.maxRequestSize());
-    rateLimiter = new AnonymousRateLimiter(
-        configuration.eventLimit(),
-        configuration.ipLimit(),
-        configuration.maxWait(),
-        configuration.maxWaitingRequests());
+    rateLimiter = buildRateLimiter(configuration);
     filterConfig.getServletContext().setAttribute(STATUS_ATTRIBUTE_PREFIX + filterConfig.getFilterName(), status());
     LOG.info("AnonymousAuthFilter '{}' effective configuration: {}", filterConfig.getFilterName(), configuration.describe());
     if (configuration.authEnabled() && configuration.anonymousEnabled() && configuration.trustedProxies().isEmpty()) {
@@ -103,6 +99,30 @@ public final class AnonymousAuthFilter implements Filter {
       return Authenticator.from(configuration);
     } catch (IllegalArgumentException e) {
       throw configurationError(Setting.API_KEY_FILE, e);
+    }
+  }
+
+  private static AnonymousRateLimiter buildRateLimiter(FilterConfiguration configuration) throws ServletException {
+    if (configuration.redis().isEmpty()) {
+      return new AnonymousRateLimiter(
+          configuration.eventLimit(), configuration.ipLimit(), configuration.maxWait(), configuration.maxWaitingRequests());
+    }
+    FilterConfiguration.RedisStore redis = configuration.redis().get();
+    try {
+      return AnonymousRateLimiter.withRedis(
+          configuration.eventLimit(), configuration.ipLimit(), configuration.maxWait(), configuration.maxWaitingRequests(),
+          redis.url(), redis.password(), redis.timeout(), redis.failOpen());
+    } catch (IllegalArgumentException e) {
+      throw configurationError(Setting.REDIS_URL, e);
+    } catch (IllegalStateException e) {
+      throw configurationError(Setting.RATE_LIMIT_STORE, new IllegalArgumentException(e.getMessage(), e));
+    }
+  }
+
+  @Override
+  public void destroy() {
+    if (rateLimiter != null) {
+      rateLimiter.close();
     }
   }
 
@@ -160,9 +180,10 @@ public final class AnonymousAuthFilter implements Filter {
     ClientAddress client = clientIps.resolve(request);
     RateLimitDecision entry = rateLimiter.admit(client.key());
     if (!entry.allowed()) {
-      refuse(request, 429, "rate_limited", client.key());
+      refuse(request, entry.refusalStatus(), reasonFor(entry), client.key());
       applyRateLimitHeaders(response, entry);
-      ErrorResponses.writeError(request, response, 429, Messages.RATE_LIMIT_EXCEEDED_ON_ENTRY);
+      ErrorResponses.writeError(request, response, entry.refusalStatus(),
+          entry.storeUnavailable() ? Messages.RATE_LIMIT_STORE_UNAVAILABLE : Messages.RATE_LIMIT_EXCEEDED_ON_ENTRY);
       return;
     }
     if (action == Action.EVENT_INGEST && !"POST".equals(request.getMethod())) {
@@ -185,9 +206,10 @@ public final class AnonymousAuthFilter implements Filter {
     if (admitted.events() > 0) {
       RateLimitDecision charge = rateLimiter.chargeEvents(client.key(), admitted.events());
       if (!charge.allowed()) {
-        refuse(request, 429, "rate_limited", client.key());
+        refuse(request, charge.refusalStatus(), reasonFor(charge), client.key());
         applyRateLimitHeaders(response, charge);
-        ErrorResponses.writeIntakeError(request, response, 429, 0, Messages.RATE_LIMIT_EXCEEDED, null);
+        ErrorResponses.writeIntakeError(request, response, charge.refusalStatus(), 0,
+            charge.storeUnavailable() ? Messages.RATE_LIMIT_STORE_UNAVAILABLE : Messages.RATE_LIMIT_EXCEEDED, null);
         return;
       }
     }
@@ -203,6 +225,10 @@ public final class AnonymousAuthFilter implements Filter {
   private static void applyRateLimitHeaders(HttpServletResponse response, RateLimitDecision decision) {
     response.setHeader("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds())));
     decision.responseHeaders().forEach(response::setHeader);
+  }
+
+  private static String reasonFor(RateLimitDecision decision) {
+    return decision.storeUnavailable() ? "rate_limit_store_unavailable" : "rate_limited";
   }
 
   private static String reasonFor(Inspection.Refused refused) {

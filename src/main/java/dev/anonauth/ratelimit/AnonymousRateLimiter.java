@@ -64,14 +64,16 @@ import org.slf4j.LoggerFactory;
  * shared by all nodes, so that a client spread over the cluster by a load balancer gets one budget,
  * not one per node. The node's own rotation-proof buckets stay in front as a pre-check and a fallback:
  * <ul>
- *   <li><b>Entry</b> ({@link #admit}) is decided on the node's bucket, with no round trip; the token is
- *       also sent to Redis without waiting (pipelined on the connection), and Redis's answer lowers the
- *       node's bucket to what the cluster has left, so the node's next entry decision for that client
- *       reflects the whole cluster.
+ *   <li><b>Entry</b> ({@link #admit}) is taken from the node's bucket first. While that bucket holds at
+ *       least a second's refill, the entry is decided there, with no round trip: the token is sent to
+ *       Redis without waiting (pipelined on the connection) and Redis's answer lowers the node's bucket
+ *       to what the cluster has left. Below that (a client near its limit, perhaps spending it on other
+ *       nodes), the entry waits for Redis's answer, so that entries too are limited cluster-wide.
  *   <li><b>Events</b> ({@link #chargeEvents}) are taken from the node's bucket first (a refusal there
  *       needs no round trip: the node alone has seen the client use up its budget), then from Redis in
  *       one atomic round trip (a Lua script); a refusal by Redis hands the node's tokens back.
- *   <li>So the hot path waits for at most one round trip per request, and every token granted was
+ *   <li>So a client within its budget waits for one round trip per request (the events'), one at its
+ *       limit for two; every token granted was
  *       granted by the node's own store too: the per-node rotation bound above still holds.
  *   <li><b>Redis down or slow</b>: each call is bounded by the timeout; after a failure the limiter stops
  *       asking Redis (one probe a second; see {@link SharedStoreHealth}) and either decides on the node's
@@ -292,18 +294,44 @@ public final class AnonymousRateLimiter implements AutoCloseable {
     if (!probe.isConsumed()) {
       return refused(probe.getRemainingTokens(), probe.getNanosToWaitForRefill());
     }
-    if (shared != null) {
-      if (health.shouldAsk()) {
-        shared.takeAsync(clientKey, 1, answer -> {
-          health.succeeded();
-          mirror(local, answer.remainingTokens());
-        }, health::failed);
-      } else if (!failOpen) {
-        local.addTokens(1);
-        return RateLimitDecision.STORE_UNAVAILABLE;
-      }
+    if (shared == null) {
+      return RateLimitDecision.ALLOWED;
     }
-    return RateLimitDecision.ALLOWED;
+    if (!health.shouldAsk()) {
+      if (failOpen) {
+        return RateLimitDecision.ALLOWED;
+      }
+      local.addTokens(1);
+      return RateLimitDecision.STORE_UNAVAILABLE;
+    }
+    if (probe.getRemainingTokens() >= eventLimit) {
+      // Plenty left (a second's refill or more): decided here; Redis is told without waiting, and its
+      // answer lowers the node's bucket to what the cluster has left.
+      shared.takeAsync(clientKey, 1, answer -> {
+        health.succeeded();
+        mirror(local, answer.remainingTokens());
+      }, health::failed);
+      return RateLimitDecision.ALLOWED;
+    }
+    // Near empty: the client may be using its budget on other nodes too; ask Redis and wait.
+    try {
+      SharedBuckets.Answer answer = shared.take(clientKey, 1, 0);
+      health.succeeded();
+      if (answer.taken()) {
+        mirror(local, answer.remainingTokens());
+        return RateLimitDecision.ALLOWED;
+      }
+      local.addTokens(1);
+      mirror(local, answer.remainingTokens());
+      return refused(answer.remainingTokens(), answer.nanosToWait());
+    } catch (SharedBuckets.Unavailable e) {
+      health.failed(e.getCause() == null ? e : e.getCause());
+      if (failOpen) {
+        return RateLimitDecision.ALLOWED;
+      }
+      local.addTokens(1);
+      return RateLimitDecision.STORE_UNAVAILABLE;
+    }
   }
 
   /** Lowers the node's bucket to what the cluster has left (never raises it). */

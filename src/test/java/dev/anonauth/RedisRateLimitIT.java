@@ -131,24 +131,32 @@ class RedisRateLimitIT {
   static Granted hammer(List<FilterServer> servers, Duration duration) throws Exception {
     String client = newClient();
     long tokens = 0;
+    int[] outcomes = new int[3];
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     for (int i = 0; System.nanoTime() - end < 0 && i < 200_000; i++) {
       RawHttp.Response response = send(servers.get(i % servers.size()), client);
       if (response.status() == 202) {
         tokens += 1 + EVENTS;
+        outcomes[0]++;
       } else if (response.status() == 429 && response.bodyText().contains("\"accepted\"")) {
         tokens += 1; // refused at the event stage: the entry token was paid
+        outcomes[1]++;
       } else {
+        outcomes[2]++;
         assertEquals(429, response.status(), response.bodyText());
       }
     }
+    System.out.printf("  requests: %d accepted, %d refused at the event stage, %d at entry%n",
+        outcomes[0], outcomes[1], outcomes[2]);
     return new Granted(tokens, System.nanoTime() - start);
   }
 
   @Test
   void twoNodesSharingRedis_holdOneClientToOneBudget() throws Exception {
-    Granted granted = hammer(startNodes(2, params()), Duration.ofSeconds(3));
+    // A generous timeout: this test is about sharing, not outages. On a loaded machine a 100 ms timeout
+    // can trip, and fail-open then rightly lets each node decide alone for a second.
+    Granted granted = hammer(startNodes(2, params("auth.anonymous.rate_limit.redis.timeout", "2s")), Duration.ofSeconds(4));
     double budget = granted.budget();
     System.out.printf("redis store, 2 nodes: granted %d tokens, one budget %.0f%n", granted.tokens(), budget);
     assertTrue(Math.abs(granted.tokens() - budget) <= 0.10 * budget,

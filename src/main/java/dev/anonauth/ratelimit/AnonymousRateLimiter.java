@@ -221,12 +221,7 @@ public final class AnonymousRateLimiter implements AutoCloseable {
   private static SharedBuckets loadRedisBuckets(
       String url, String password, Duration timeout, long capacity, long ratePerSecond) {
     ClassLoader loader = AnonymousRateLimiter.class.getClassLoader();
-    try {
-      Class.forName(LETTUCE_CLASS, false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new IllegalStateException("the Redis store needs io.lettuce:lettuce-core (6.x) on the class path, e.g. "
-          + "in WEB-INF/lib: add the dependency to the WAR (" + LETTUCE_CLASS + " not found)", e);
-    }
+    requireOnClassPath(LETTUCE_CLASS, loader);
     if (capacity == 0) {
       // eventLimit 0 refuses everything locally; nothing to share.
       capacity = 1;
@@ -241,6 +236,16 @@ public final class AnonymousRateLimiter implements AutoCloseable {
       throw new IllegalArgumentException("cannot use the Redis URL: " + cause.getMessage(), cause);
     } catch (ReflectiveOperationException | LinkageError e) {
       throw new IllegalStateException("cannot load the Redis store: " + e, e);
+    }
+  }
+
+  /** Fails with what to add when the optional Redis client is not there. */
+  static void requireOnClassPath(String className, ClassLoader loader) {
+    try {
+      Class.forName(className, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException("the Redis store needs io.lettuce:lettuce-core (6.x) on the class path, e.g. "
+          + "in WEB-INF/lib: add the dependency to the WAR (" + className + " not found)", e);
     }
   }
 

@@ -74,7 +74,7 @@ final class RedisBuckets implements SharedBuckets {
     uri.setTimeout(timeout);
     this.resources = ClientResources.builder()
         .ioThreadPoolSize(2)
-        .computationThreadPoolSize(1)
+        .computationThreadPoolSize(2)
         .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .build();
     this.client = RedisClient.create(resources);

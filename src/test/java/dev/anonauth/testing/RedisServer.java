@@ -95,17 +95,23 @@ public final class RedisServer implements AutoCloseable {
       out.write((String.join(" ", words) + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       InputStream in = socket.getInputStream();
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1 && c != '\n') {
-        if (c != '\r') {
-          line.append((char) c);
-        }
-      }
-      return line.toString();
+      String first = readLine(in);
+      // A bulk string ($<length>): the value is on the next line; $-1 is nil.
+      return first.startsWith("$") && !first.equals("$-1") ? readLine(in) : first;
     } catch (IOException e) {
       return null;
     }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\n') {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
   }
 
   @Override

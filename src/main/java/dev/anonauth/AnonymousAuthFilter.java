@@ -111,11 +111,7 @@ public final class AnonymousAuthFilter implements Filter {
         new HashSet<>(configuration.allowService()),
         configuration.maxEventSize(),
         configuration.maxRequestSize());
-    rateLimiter = new AnonymousRateLimiter(
-        configuration.eventLimit(),
-        configuration.ipLimit(),
-        configuration.maxWait(),
-        configuration.maxWaitingRequests());
+    rateLimiter = buildRateLimiter(configuration);
     servletContext = filterConfig.getServletContext();
     try {
       metrics = FilterMetrics.start(filterConfig.getFilterName(), servletContext.getContextPath(),
@@ -139,6 +135,23 @@ public final class AnonymousAuthFilter implements Filter {
       return Authenticator.from(configuration);
     } catch (IllegalArgumentException e) {
       throw configurationError(Setting.API_KEY_FILE, e);
+    }
+  }
+
+  private static AnonymousRateLimiter buildRateLimiter(FilterConfiguration configuration) throws ServletException {
+    if (configuration.redis().isEmpty()) {
+      return new AnonymousRateLimiter(
+          configuration.eventLimit(), configuration.ipLimit(), configuration.maxWait(), configuration.maxWaitingRequests());
+    }
+    FilterConfiguration.RedisStore redis = configuration.redis().get();
+    try {
+      return AnonymousRateLimiter.withRedis(
+          configuration.eventLimit(), configuration.ipLimit(), configuration.maxWait(), configuration.maxWaitingRequests(),
+          redis.url(), redis.password(), redis.timeout(), redis.failOpen());
+    } catch (IllegalArgumentException e) {
+      throw configurationError(Setting.REDIS_URL, e);
+    } catch (IllegalStateException e) {
+      throw configurationError(Setting.RATE_LIMIT_STORE, new IllegalArgumentException(e.getMessage(), e));
     }
   }
 
@@ -197,9 +210,10 @@ public final class AnonymousAuthFilter implements Filter {
     ClientAddress client = clientIps.resolve(request);
     RateLimitDecision entry = rateLimiter.admit(client.key());
     if (!entry.allowed()) {
-      refuse(request, 429, Outcome.RATE_LIMITED_ENTRY, client.key());
+      refuse(request, entry.refusalStatus(), outcomeFor(entry, Outcome.RATE_LIMITED_ENTRY), client.key());
       applyRateLimitHeaders(response, entry);
-      writeError(action, request, response, 429, Messages.RATE_LIMIT_EXCEEDED_ON_ENTRY);
+      writeError(action, request, response, entry.refusalStatus(),
+          entry.storeUnavailable() ? Messages.RATE_LIMIT_STORE_UNAVAILABLE : Messages.RATE_LIMIT_EXCEEDED_ON_ENTRY);
       return;
     }
     if ((action == Action.EVENT_INGEST || action == Action.OTLP_INGEST) && !"POST".equals(request.getMethod())) {
@@ -223,9 +237,10 @@ public final class AnonymousAuthFilter implements Filter {
       RateLimitDecision charge = rateLimiter.chargeEvents(client.key(), admitted.events());
       if (!charge.allowed()) {
         metrics.eventsRefused(admitted.events());
-        refuse(request, 429, Outcome.RATE_LIMITED_EVENTS, client.key());
+        refuse(request, charge.refusalStatus(), outcomeFor(charge, Outcome.RATE_LIMITED_EVENTS), client.key());
         applyRateLimitHeaders(response, charge);
-        writeIntakeError(action, request, response, 429, Messages.RATE_LIMIT_EXCEEDED, null);
+        writeIntakeError(action, request, response, charge.refusalStatus(),
+            charge.storeUnavailable() ? Messages.RATE_LIMIT_STORE_UNAVAILABLE : Messages.RATE_LIMIT_EXCEEDED, null);
         return;
       }
     }
@@ -264,6 +279,10 @@ public final class AnonymousAuthFilter implements Filter {
   private static void applyRateLimitHeaders(HttpServletResponse response, RateLimitDecision decision) {
     response.setHeader("Retry-After", Long.toString(Math.max(1, decision.retryAfterSeconds())));
     decision.responseHeaders().forEach(response::setHeader);
+  }
+
+  private static Outcome outcomeFor(RateLimitDecision decision, Outcome limited) {
+    return decision.storeUnavailable() ? Outcome.RATE_LIMIT_STORE_UNAVAILABLE : limited;
   }
 
   /** A browser's CORS preflight carries no credentials by design; the CORS filter or the app answers it. */
@@ -329,6 +348,9 @@ public final class AnonymousAuthFilter implements Filter {
   public void destroy() {
     if (metrics != null) {
       metrics.close();
+    }
+    if (rateLimiter != null) {
+      rateLimiter.close(); // the Redis connection, when there is one
     }
     if (servletContext != null && statusAttribute != null) {
       servletContext.removeAttribute(statusAttribute);

@@ -107,7 +107,71 @@ public final class ConfigurationParser {
         clientIpHeaders(),
         integer(Setting.IPV6_PREFIX_LENGTH, ClientIpResolver.DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
         (int) byteCount(Setting.MAX_EVENT_SIZE, AnonymousRequestInspector.DEFAULT_MAX_EVENT_SIZE, 1024, 100L << 20),
-        byteCount(Setting.MAX_REQUEST_SIZE, AnonymousRequestInspector.DEFAULT_MAX_REQUEST_SIZE, 1024, 1L << 30));
+        byteCount(Setting.MAX_REQUEST_SIZE, AnonymousRequestInspector.DEFAULT_MAX_REQUEST_SIZE, 1024, 1L << 30),
+        redisStore());
+  }
+
+  static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofMillis(100);
+  private static final Pattern REDIS_URL =
+      Pattern.compile("rediss?://(?:([^@/?#\\s]*)@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::(\\d{1,5}))?(?:/(\\d{1,2})?)?");
+
+  /** The shared store, when {@code store=redis}; redis.* settings without it are a mistake. */
+  private Optional<FilterConfiguration.RedisStore> redisStore() {
+    String store = values.getOrDefault(Setting.RATE_LIMIT_STORE, "local");
+    switch (store.toLowerCase(Locale.ROOT)) {
+      case "redis" -> {
+        // parsed below
+      }
+      case "local" -> {
+        for (Setting setting :
+            List.of(Setting.REDIS_URL, Setting.REDIS_PASSWORD, Setting.REDIS_TIMEOUT, Setting.REDIS_ON_FAILURE)) {
+          if (values.containsKey(setting)) {
+            problems.add(setting.key() + ": only together with " + Setting.RATE_LIMIT_STORE.key() + "=redis");
+          }
+        }
+        return Optional.empty();
+      }
+      default -> {
+        problem(Setting.RATE_LIMIT_STORE, store, Setting.RATE_LIMIT_STORE.accepted());
+        return Optional.empty();
+      }
+    }
+    String url = values.get(Setting.REDIS_URL);
+    Optional<String> password = Optional.ofNullable(values.get(Setting.REDIS_PASSWORD)).filter(p -> !p.isEmpty());
+    if (url == null || url.isEmpty()) {
+      problem(Setting.REDIS_URL, "(not set)", Setting.REDIS_URL.accepted());
+    } else {
+      Matcher matcher = REDIS_URL.matcher(url);
+      if (!matcher.matches() || !validPort(matcher.group(3)) || !validDatabase(matcher.group(4))) {
+        // Never echo the URL: it may carry the password.
+        problems.add(Setting.REDIS_URL.key() + ": '" + new FilterConfiguration.RedisStore(url, password, DEFAULT_REDIS_TIMEOUT, true).redactedUrl()
+            + "' is not accepted; expected " + Setting.REDIS_URL.accepted() + " (port 1-65535, database 0-15)");
+      } else if (password.isPresent() && matcher.group(1) != null && matcher.group(1).contains(":")) {
+        problems.add(Setting.REDIS_PASSWORD.key() + ": the URL in " + Setting.REDIS_URL.key()
+            + " carries a password already; give it in one place only");
+      }
+    }
+    Duration timeout = duration(Setting.REDIS_TIMEOUT, DEFAULT_REDIS_TIMEOUT, Duration.ofSeconds(5));
+    if (timeout.isZero()) {
+      problem(Setting.REDIS_TIMEOUT, values.get(Setting.REDIS_TIMEOUT), Setting.REDIS_TIMEOUT.accepted());
+      timeout = DEFAULT_REDIS_TIMEOUT;
+    }
+    String onFailure = values.getOrDefault(Setting.REDIS_ON_FAILURE, "local");
+    boolean failOpen = true;
+    switch (onFailure.toLowerCase(Locale.ROOT)) {
+      case "local" -> failOpen = true;
+      case "deny" -> failOpen = false;
+      default -> problem(Setting.REDIS_ON_FAILURE, onFailure, Setting.REDIS_ON_FAILURE.accepted());
+    }
+    return Optional.of(new FilterConfiguration.RedisStore(url == null ? "" : url, password, timeout, failOpen));
+  }
+
+  private static boolean validPort(String port) {
+    return port == null || (Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535);
+  }
+
+  private static boolean validDatabase(String database) {
+    return database == null || Integer.parseInt(database) <= 15;
   }
 
   private Optional<String> secretToken() {

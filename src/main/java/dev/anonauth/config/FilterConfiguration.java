@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param ipv6PrefixLength IPv6 clients are keyed by their network prefix of this length
  * @param maxEventSize the longest event line accepted, in decoded bytes
  * @param maxRequestSize the largest request body accepted, raw and decoded
+ * @param redis the shared rate-limit store; empty = each node keeps its own buckets (the default)
  */
 public record FilterConfiguration(
     Optional<String> secretToken,
@@ -48,7 +49,31 @@ public record FilterConfiguration(
     List<String> clientIpHeaders,
     int ipv6PrefixLength,
     int maxEventSize,
-    long maxRequestSize) {
+    long maxRequestSize,
+    Optional<RedisStore> redis) {
+
+  /**
+   * Rate-limit buckets shared by every node through Redis ({@code auth.anonymous.rate_limit.store=redis}).
+   *
+   * @param url {@code redis://} or {@code rediss://} URL, possibly with a password (never shown)
+   * @param password the password, when given as its own init-param
+   * @param timeout longest a request waits for Redis before the failure mode applies
+   * @param failOpen while Redis is unreachable: {@code true} decides on this node's own buckets,
+   *     {@code false} refuses anonymous requests with 503
+   */
+  public record RedisStore(String url, Optional<String> password, Duration timeout, boolean failOpen) {
+
+    /** The URL with any password masked, for logs and status pages. */
+    public String redactedUrl() {
+      return url.replaceFirst("^(rediss?://)([^@/]*:)[^@/]*@", "$1$2***@");
+    }
+
+    @Override
+    public String toString() {
+      return "RedisStore[url=" + redactedUrl() + ", password=" + (password.isPresent() ? "(set)" : "(not set)")
+          + ", timeout=" + timeout.toMillis() + "ms, failOpen=" + failOpen + "]";
+    }
+  }
 
   public FilterConfiguration {
     allowAgent = List.copyOf(allowAgent);
@@ -80,6 +105,15 @@ public record FilterConfiguration(
     effective.put(Setting.IP_LIMIT.key(), String.valueOf(ipLimit));
     effective.put(Setting.MAX_WAIT.key(), maxWait.toMillis() + "ms");
     effective.put(Setting.MAX_WAITING_REQUESTS.key(), String.valueOf(maxWaitingRequests));
+    effective.put(Setting.RATE_LIMIT_STORE.key(), redis.isPresent() ? "redis" : "local");
+    redis.ifPresent(store -> {
+      effective.put(Setting.REDIS_URL.key(), store.redactedUrl());
+      effective.put(Setting.REDIS_PASSWORD.key(), store.password().isPresent() ? "(set)" : "(not set)");
+      effective.put(Setting.REDIS_TIMEOUT.key(), store.timeout().toMillis() + "ms");
+      effective.put(
+          Setting.REDIS_ON_FAILURE.key(),
+          store.failOpen() ? "local (this node's buckets while Redis is unreachable)" : "deny (503 while Redis is unreachable)");
+    });
     effective.put(Setting.RUM_ENABLED.key(), String.valueOf(rumEnabled));
     effective.put(
         Setting.TRUSTED_PROXIES.key(),

@@ -24,6 +24,17 @@ public enum Setting {
   MAX_WAIT("auth.anonymous.rate_limit.max_wait", "a duration from 0ms to 10s, e.g. 1s or 250ms"),
   MAX_WAITING_REQUESTS(
       "auth.anonymous.rate_limit.max_waiting_requests", "an integer from 0 to 10000 (0 = never wait)"),
+  RATE_LIMIT_STORE("auth.anonymous.rate_limit.store", "local or redis"),
+  REDIS_URL(
+      "auth.anonymous.rate_limit.redis.url",
+      "redis://[[user]:password@]host[:port][/database] or rediss://... (TLS); required with store=redis"),
+  REDIS_PASSWORD(
+      "auth.anonymous.rate_limit.redis.password",
+      "the Redis password, e.g. ${env:REDIS_PASSWORD}; not together with a password in the URL"),
+  REDIS_TIMEOUT("auth.anonymous.rate_limit.redis.timeout", "a duration from 1ms to 5s, e.g. 100ms"),
+  REDIS_ON_FAILURE(
+      "auth.anonymous.rate_limit.redis.on_failure",
+      "local (decide on this node's buckets while Redis is unreachable) or deny (answer 503)"),
   RUM_ENABLED("rum.enabled", "true or false"),
   TRUSTED_PROXIES("client_ip.trusted_proxies", "comma-separated CIDR blocks or addresses, IPv4 or IPv6"),
   CLIENT_IP_HEADERS("client_ip.headers", "comma-separated header names, e.g. Forwarded, X-Real-Ip, X-Forwarded-For"),

@@ -50,6 +50,9 @@ public final class Messages {
 
   public static final String RATE_LIMIT_EXCEEDED = "rate limit exceeded";
 
+  /** 503 while the shared rate-limit store (Redis) is unreachable and {@code on_failure=deny}. */
+  public static final String RATE_LIMIT_STORE_UNAVAILABLE = "service unavailable: rate limit store unreachable";
+
   // --- method: 405 ---
 
   public static final String ONLY_POST_SUPPORTED = "only POST requests are supported";

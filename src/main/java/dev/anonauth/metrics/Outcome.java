@@ -27,6 +27,8 @@ public enum Outcome {
   UNSUPPORTED_MEDIA_TYPE("refused", "unsupported_media_type"),
   RATE_LIMITED_ENTRY("refused", "rate_limited_entry"),
   RATE_LIMITED_EVENTS("refused", "rate_limited_events"),
+  /** The shared (Redis) rate-limit store is unreachable and {@code on_failure=deny}: 503. */
+  RATE_LIMIT_STORE_UNAVAILABLE("refused", "rate_limit_store_unavailable"),
   /** A refusal reason this version does not know (a newer component's); never expected. */
   REFUSED_OTHER("refused", "other");
 
@@ -99,6 +101,7 @@ public enum Outcome {
       case "unsupported_media_type" -> UNSUPPORTED_MEDIA_TYPE;
       case "rate_limited_entry" -> RATE_LIMITED_ENTRY;
       case "rate_limited_events" -> RATE_LIMITED_EVENTS;
+      case "rate_limit_store_unavailable" -> RATE_LIMIT_STORE_UNAVAILABLE;
       default -> REFUSED_OTHER;
     };
   }

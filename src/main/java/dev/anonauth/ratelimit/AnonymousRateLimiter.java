@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-client token buckets for anonymous requests, as the APM Server keeps them
@@ -57,11 +60,33 @@ import java.util.concurrent.atomic.LongAdder;
  * tokens are back, rounded up, at least 1) and the IETF {@code RateLimit-Policy} / {@code RateLimit}
  * headers (see {@link RateLimitHeaders}). Allowed decisions carry no headers and allocate nothing.
  *
+ * <h2>Shared buckets (Redis)</h2>
+ * Built by {@link #withRedis}, the limiter also takes every token from the client's bucket in Redis,
+ * shared by all nodes, so that a client spread over the cluster by a load balancer gets one budget,
+ * not one per node. The node's own rotation-proof buckets stay in front as a pre-check and a fallback:
+ * <ul>
+ *   <li><b>Entry</b> ({@link #admit}) is taken from the node's bucket first. While that bucket holds at
+ *       least a second's refill, the entry is decided there, with no round trip: the token is sent to
+ *       Redis without waiting (pipelined on the connection) and Redis's answer lowers the node's bucket
+ *       to what the cluster has left. Below that (a client near its limit, perhaps spending it on other
+ *       nodes), the entry waits for Redis's answer, so that entries too are limited cluster-wide.
+ *   <li><b>Events</b> ({@link #chargeEvents}) are taken from the node's bucket first (a refusal there
+ *       needs no round trip: the node alone has seen the client use up its budget), then from Redis in
+ *       one atomic round trip (a Lua script); a refusal by Redis hands the node's tokens back.
+ *   <li>So a client within its budget waits for one round trip per request (the events'), one at its
+ *       limit for two; every token granted was
+ *       granted by the node's own store too: the per-node rotation bound above still holds.
+ *   <li><b>Redis down or slow</b>: each call is bounded by the timeout; after a failure the limiter stops
+ *       asking Redis (one probe a second; see {@link SharedStoreHealth}) and either decides on the node's
+ *       buckets ({@code failOpen}, the default) or refuses with 503 ({@link RateLimitDecision#storeUnavailable()}).
+ *       Logged once when Redis goes away and once when it is back.
+ * </ul>
+ *
  * <p>Thread-safe. The figures {@link #trackedClients()}, {@link #capacity()}, {@link #handOvers()},
  * {@link #waitingRequests()}, {@link #waits()} and {@link #waitedNanos()} are cheap to read for metrics
  * (the last two cost two clock reads per wait, nothing on the paths that do not wait).
  */
-public final class AnonymousRateLimiter {
+public final class AnonymousRateLimiter implements AutoCloseable {
 
   public static final int DEFAULT_EVENT_LIMIT = 300;
   public static final int DEFAULT_IP_LIMIT = 1000;
@@ -92,6 +117,16 @@ public final class AnonymousRateLimiter {
   private final TimeMeter clock;
   private final LongAdder waits = new LongAdder();
   private final LongAdder waitedNanos = new LongAdder();
+  /** Null: local only. */
+  private final SharedBuckets shared;
+  private final SharedStoreHealth health;
+  private final boolean failOpen;
+
+  private static final Logger LOG = LoggerFactory.getLogger(AnonymousRateLimiter.class);
+  static final String REDIS_BUCKETS_CLASS = "dev.anonauth.ratelimit.RedisBuckets";
+  static final String LETTUCE_CLASS = "io.lettuce.core.RedisClient";
+  /** While the shared store is down, one request per this interval asks it again. */
+  static final long PROBE_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
   /**
    * @param eventLimit events per second per client, 0 to 10⁹ (0 refuses every anonymous request)
@@ -112,7 +147,24 @@ public final class AnonymousRateLimiter {
       int maxWaitingRequests,
       TimeMeter clock,
       BlockingStrategy blocking) {
+    this(eventLimit, ipLimit, maxWait, maxWaitingRequests, clock, blocking, null, true, System::nanoTime);
+  }
+
+  /** With a shared store in front of which the local buckets act as pre-check and fallback. */
+  AnonymousRateLimiter(
+      int eventLimit,
+      int ipLimit,
+      Duration maxWait,
+      int maxWaitingRequests,
+      TimeMeter clock,
+      BlockingStrategy blocking,
+      SharedBuckets shared,
+      boolean failOpen,
+      java.util.function.LongSupplier healthClock) {
     validate(eventLimit, ipLimit, maxWait, maxWaitingRequests);
+    this.shared = shared;
+    this.failOpen = failOpen;
+    this.health = shared == null ? null : new SharedStoreHealth(healthClock, PROBE_INTERVAL_NANOS, new LoggingListener(failOpen));
     this.eventLimit = eventLimit;
     this.burst = (long) BURST_SECONDS * eventLimit;
     this.maxWaitNanos = maxWait.toNanos();
@@ -135,6 +187,84 @@ public final class AnonymousRateLimiter {
           .addLimit(limit)
           .withCustomTimePrecision(clock)
           .build());
+    }
+  }
+
+  /**
+   * A limiter whose buckets are shared through Redis (see the class comment). Needs
+   * {@code io.lettuce:lettuce-core} on the class path; it is loaded only here.
+   *
+   * @param url {@code redis://} or {@code rediss://} URL
+   * @param password the password when given apart from the URL
+   * @param timeout longest a request waits for Redis
+   * @param failOpen while Redis is unreachable: decide on this node's buckets (true) or refuse with 503
+   * @throws IllegalStateException if lettuce-core is missing
+   * @throws IllegalArgumentException if an argument is out of range or the URL is unusable
+   */
+  public static AnonymousRateLimiter withRedis(
+      int eventLimit,
+      int ipLimit,
+      Duration maxWait,
+      int maxWaitingRequests,
+      String url,
+      Optional<String> password,
+      Duration timeout,
+      boolean failOpen) {
+    validate(eventLimit, ipLimit, maxWait, maxWaitingRequests);
+    SharedBuckets shared = loadRedisBuckets(url, password.orElse(null), timeout, (long) BURST_SECONDS * eventLimit, eventLimit);
+    AnonymousRateLimiter limiter = new AnonymousRateLimiter(
+        eventLimit, ipLimit, maxWait, maxWaitingRequests, TimeMeter.SYSTEM_NANOTIME, BlockingStrategy.PARKING,
+        shared, failOpen, System::nanoTime);
+    if (!shared.connectNow()) {
+      limiter.health.failed(new IllegalStateException("no connection within " + timeout.toMillis() + "ms at start-up"));
+    }
+    return limiter;
+  }
+
+  private static SharedBuckets loadRedisBuckets(
+      String url, String password, Duration timeout, long capacity, long ratePerSecond) {
+    ClassLoader loader = AnonymousRateLimiter.class.getClassLoader();
+    requireOnClassPath(LETTUCE_CLASS, loader);
+    if (capacity == 0) {
+      // eventLimit 0 refuses everything locally; nothing to share.
+      capacity = 1;
+      ratePerSecond = 1;
+    }
+    try {
+      return (SharedBuckets) Class.forName(REDIS_BUCKETS_CLASS, true, loader)
+          .getDeclaredConstructor(String.class, String.class, Duration.class, long.class, long.class)
+          .newInstance(url, password, timeout, capacity, ratePerSecond);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      throw new IllegalArgumentException("cannot use the Redis URL: " + cause.getMessage(), cause);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot load the Redis store: " + e, e);
+    }
+  }
+
+  /** Fails with what to add when the optional Redis client is not there. */
+  static void requireOnClassPath(String className, ClassLoader loader) {
+    try {
+      Class.forName(className, false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException("the Redis store needs io.lettuce:lettuce-core (6.x) on the class path, e.g. "
+          + "in WEB-INF/lib: add the dependency to the WAR (" + className + " not found)", e);
+    }
+  }
+
+  /** Logs the outage once and the recovery once. */
+  private record LoggingListener(boolean failOpen) implements SharedStoreHealth.Listener {
+    @Override
+    public void wentDown(Throwable cause) {
+      LOG.warn("Redis rate-limit store unavailable ({}); {} until it answers again", cause.toString(),
+          failOpen ? "deciding anonymous requests on this node's own buckets (on_failure=local)"
+              : "refusing anonymous requests with 503 (on_failure=deny)");
+    }
+
+    @Override
+    public void cameBack(long downNanos, long decidedWithoutStore) {
+      LOG.info("Redis rate-limit store available again after {} ms; {} decisions were made without it meanwhile",
+          Duration.ofNanos(downNanos).toMillis(), decidedWithoutStore);
     }
   }
 
@@ -167,11 +297,57 @@ public final class AnonymousRateLimiter {
     if (eventLimit == 0) {
       return closed();
     }
-    ConsumptionProbe probe = store.bucketFor(clientKey).tryConsumeAndReturnRemaining(1);
-    if (probe.isConsumed()) {
+    Bucket local = store.bucketFor(clientKey);
+    ConsumptionProbe probe = local.tryConsumeAndReturnRemaining(1);
+    if (!probe.isConsumed()) {
+      return refused(probe.getRemainingTokens(), probe.getNanosToWaitForRefill());
+    }
+    if (shared == null) {
       return RateLimitDecision.ALLOWED;
     }
-    return refused(probe.getRemainingTokens(), probe.getNanosToWaitForRefill());
+    if (!health.shouldAsk()) {
+      if (failOpen) {
+        return RateLimitDecision.ALLOWED;
+      }
+      local.addTokens(1);
+      return RateLimitDecision.STORE_UNAVAILABLE;
+    }
+    if (probe.getRemainingTokens() >= eventLimit) {
+      // Plenty left (a second's refill or more): decided here; Redis is told without waiting, and its
+      // answer lowers the node's bucket to what the cluster has left.
+      shared.takeAsync(clientKey, 1, answer -> {
+        health.succeeded();
+        mirror(local, answer.remainingTokens());
+      }, health::failed);
+      return RateLimitDecision.ALLOWED;
+    }
+    // Near empty: the client may be using its budget on other nodes too; ask Redis and wait.
+    try {
+      SharedBuckets.Answer answer = shared.take(clientKey, 1, 0);
+      health.succeeded();
+      if (answer.taken()) {
+        mirror(local, answer.remainingTokens());
+        return RateLimitDecision.ALLOWED;
+      }
+      local.addTokens(1);
+      mirror(local, answer.remainingTokens());
+      return refused(answer.remainingTokens(), answer.nanosToWait());
+    } catch (SharedBuckets.Unavailable e) {
+      health.failed(e.getCause() == null ? e : e.getCause());
+      if (failOpen) {
+        return RateLimitDecision.ALLOWED;
+      }
+      local.addTokens(1);
+      return RateLimitDecision.STORE_UNAVAILABLE;
+    }
+  }
+
+  /** Lowers the node's bucket to what the cluster has left (never raises it). */
+  private static void mirror(Bucket local, long clusterRemaining) {
+    long excess = local.getAvailableTokens() - clusterRemaining;
+    if (excess > 0) {
+      local.tryConsume(excess);
+    }
   }
 
   /**
@@ -199,11 +375,72 @@ public final class AnonymousRateLimiter {
       EstimationProbe full = bucket.estimateAbilityToConsume(burst);
       return refused(full.getRemainingTokens(), full.getNanosToWaitForRefill());
     }
+    if (shared == null) {
+      return chargeLocally(bucket, events, allowedWaitNanos(events));
+    }
+    if (!health.shouldAsk()) {
+      return failOpen ? chargeLocally(bucket, events, allowedWaitNanos(events)) : RateLimitDecision.STORE_UNAVAILABLE;
+    }
+    return chargeShared(clientKey, bucket, events);
+  }
+
+  /**
+   * The node's bucket first (no round trip to refuse), then Redis in one round trip; a Redis refusal
+   * hands the node's tokens back. A wait, if any, is shared between the two within the same allowance.
+   */
+  private RateLimitDecision chargeShared(String clientKey, Bucket local, int events) {
+    long allowedWait = allowedWaitNanos(events);
+    long start = clock.currentTimeNanos();
+    RateLimitDecision locally = chargeLocally(local, events, allowedWait);
+    if (!locally.allowed()) {
+      return locally;
+    }
+    long waitLeft = Math.max(0, allowedWait - (clock.currentTimeNanos() - start));
+    boolean mayWait = waitLeft > 0 && waitingPermits.tryAcquire();
+    try {
+      SharedBuckets.Answer answer;
+      try {
+        answer = shared.take(clientKey, events, mayWait ? waitLeft : 0);
+      } catch (SharedBuckets.Unavailable e) {
+        health.failed(e.getCause() == null ? e : e.getCause());
+        if (failOpen) {
+          return RateLimitDecision.ALLOWED; // the node's bucket paid: decided locally
+        }
+        local.addTokens(events);
+        return RateLimitDecision.STORE_UNAVAILABLE;
+      }
+      health.succeeded();
+      if (!answer.taken()) {
+        local.addTokens(events);
+        mirror(local, answer.remainingTokens());
+        return refused(answer.remainingTokens(), answer.nanosToWait());
+      }
+      mirror(local, answer.remainingTokens());
+      if (answer.nanosToWait() > 0) {
+        try {
+          blocking.park(answer.nanosToWait());
+        } catch (InterruptedException e) {
+          // Hand the reservation back everywhere, so that all-or-nothing holds.
+          shared.takeAsync(clientKey, -events, ignored -> {}, health::failed);
+          local.addTokens(events);
+          Thread.currentThread().interrupt();
+          return refused(0, answer.nanosToWait());
+        }
+      }
+      return RateLimitDecision.ALLOWED;
+    } finally {
+      if (mayWait) {
+        waitingPermits.release();
+      }
+    }
+  }
+
+  /** The local decision: take, or wait a bounded time, or refuse (see the class comment). */
+  private RateLimitDecision chargeLocally(Bucket bucket, int events, long allowedWait) {
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(events);
     if (probe.isConsumed()) {
       return RateLimitDecision.ALLOWED;
     }
-    long allowedWait = allowedWaitNanos(events);
     if (probe.getNanosToWaitForRefill() > allowedWait || !waitingPermits.tryAcquire()) {
       return refused(probe.getRemainingTokens(), probe.getNanosToWaitForRefill());
     }
@@ -284,5 +521,18 @@ public final class AnonymousRateLimiter {
 
   BucketStore store() {
     return store;
+  }
+
+  /** Whether the shared store (Redis) is considered down now; false without one. */
+  public boolean sharedStoreDown() {
+    return health != null && health.isDown();
+  }
+
+  /** Closes the connection to the shared store, if any. */
+  @Override
+  public void close() {
+    if (shared != null) {
+      shared.close();
+    }
   }
 }

@@ -252,4 +252,98 @@ class ConfigurationParserTest {
     assertFalse(config.toString().contains("do-not-print-me"));
     assertEquals("(set)", config.describe().get("auth.secret_token"));
   }
+
+  @Test
+  void parse_noStore_localByDefault() throws Exception {
+    FilterConfiguration config = parse(params());
+    assertEquals(Optional.empty(), config.redis());
+    assertEquals("local", config.describe().get("auth.anonymous.rate_limit.store"));
+  }
+
+  @Test
+  void parse_redisStore_defaultsTimeout100msAndFailOpen() throws Exception {
+    FilterConfiguration config = parse(params(
+        "auth.anonymous.rate_limit.store", "redis", "auth.anonymous.rate_limit.redis.url", "redis://cache:6380/2"));
+    FilterConfiguration.RedisStore redis = config.redis().orElseThrow();
+    assertEquals("redis://cache:6380/2", redis.url());
+    assertEquals(Duration.ofMillis(100), redis.timeout());
+    assertTrue(redis.failOpen());
+    assertEquals(Optional.empty(), redis.password());
+  }
+
+  @Test
+  void parse_redisStoreFullySet_parsed() throws Exception {
+    FilterConfiguration config = parse(params(
+        "auth.anonymous.rate_limit.store", "redis",
+        "auth.anonymous.rate_limit.redis.url", "rediss://[::1]:6379",
+        "auth.anonymous.rate_limit.redis.password", "${env:APM_TOKEN}",
+        "auth.anonymous.rate_limit.redis.timeout", "250ms",
+        "auth.anonymous.rate_limit.redis.on_failure", "deny"));
+    FilterConfiguration.RedisStore redis = config.redis().orElseThrow();
+    assertEquals(Optional.of("s3cr3t"), redis.password());
+    assertEquals(Duration.ofMillis(250), redis.timeout());
+    assertFalse(redis.failOpen());
+  }
+
+  @Test
+  void describe_redisPassword_neverShown() throws Exception {
+    FilterConfiguration config = parse(params(
+        "auth.anonymous.rate_limit.store", "redis",
+        "auth.anonymous.rate_limit.redis.url", "redis://:hunter2@cache:6379/0"));
+    assertFalse(config.toString().contains("hunter2"), config.toString());
+    assertEquals("redis://:***@cache:6379/0", config.describe().get("auth.anonymous.rate_limit.redis.url"));
+    assertFalse(config.redis().orElseThrow().toString().contains("hunter2"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "auth.anonymous.rate_limit.store|memcached|auth.anonymous.rate_limit.store: 'memcached' is not accepted; expected local or redis",
+      "auth.anonymous.rate_limit.redis.url|http://cache:6379|auth.anonymous.rate_limit.redis.url: 'http://cache:6379' is not accepted; expected redis://[[user]:password@]host[:port][/database] or rediss://... (TLS); required with store=redis (port 1-65535, database 0-15)",
+      "auth.anonymous.rate_limit.redis.url|redis://cache:99999|auth.anonymous.rate_limit.redis.url: 'redis://cache:99999' is not accepted; expected redis://[[user]:password@]host[:port][/database] or rediss://... (TLS); required with store=redis (port 1-65535, database 0-15)",
+      "auth.anonymous.rate_limit.redis.url|redis://cache/16|auth.anonymous.rate_limit.redis.url: 'redis://cache/16' is not accepted; expected redis://[[user]:password@]host[:port][/database] or rediss://... (TLS); required with store=redis (port 1-65535, database 0-15)",
+      "auth.anonymous.rate_limit.redis.timeout|0ms|auth.anonymous.rate_limit.redis.timeout: '0ms' is not accepted; expected a duration from 1ms to 5s, e.g. 100ms",
+      "auth.anonymous.rate_limit.redis.timeout|6s|auth.anonymous.rate_limit.redis.timeout: '6s' is not accepted; expected a duration from 1ms to 5s, e.g. 100ms",
+      "auth.anonymous.rate_limit.redis.on_failure|open|auth.anonymous.rate_limit.redis.on_failure: 'open' is not accepted; expected local (decide on this node's buckets while Redis is unreachable) or deny (answer 503)",
+  })
+  void parse_badRedisValue_throwsNamingParamAndAcceptedValues(String name, String value, String expected) {
+    Map<String, String> params = params("auth.anonymous.rate_limit.store", "redis", "auth.anonymous.rate_limit.redis.url", "redis://cache");
+    params.put(name, value);
+    assertEquals(List.of(expected), failure(params).problems());
+  }
+
+  @Test
+  void parse_badRedisUrlWithPassword_messageHidesPassword() {
+    ConfigurationException e = failure(params(
+        "auth.anonymous.rate_limit.store", "redis", "auth.anonymous.rate_limit.redis.url", "redis://:hunter2@cache:0"));
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @Test
+  void parse_redisStoreWithoutUrl_throws() {
+    assertEquals(
+        List.of("auth.anonymous.rate_limit.redis.url: '(not set)' is not accepted; expected "
+            + "redis://[[user]:password@]host[:port][/database] or rediss://... (TLS); required with store=redis"),
+        failure(params("auth.anonymous.rate_limit.store", "redis")).problems());
+  }
+
+  @Test
+  void parse_passwordInUrlAndAsParam_throws() {
+    ConfigurationException e = failure(params(
+        "auth.anonymous.rate_limit.store", "redis",
+        "auth.anonymous.rate_limit.redis.url", "redis://:a@cache",
+        "auth.anonymous.rate_limit.redis.password", "b"));
+    assertEquals(List.of("auth.anonymous.rate_limit.redis.password: the URL in auth.anonymous.rate_limit.redis.url "
+        + "carries a password already; give it in one place only"), e.problems());
+  }
+
+  @Test
+  void parse_redisSettingsWithLocalStore_everyOneReported() {
+    ConfigurationException e = failure(params(
+        "auth.anonymous.rate_limit.redis.url", "redis://cache",
+        "auth.anonymous.rate_limit.redis.on_failure", "deny"));
+    assertEquals(List.of(
+        "auth.anonymous.rate_limit.redis.url: only together with auth.anonymous.rate_limit.store=redis",
+        "auth.anonymous.rate_limit.redis.on_failure: only together with auth.anonymous.rate_limit.store=redis"),
+        e.problems());
+  }
 }

@@ -57,4 +57,77 @@ public final class Messages {
   // --- intake decoding: 400 / 413 ---
   // (the intake package adds its decoding messages below this line)
 
+  /** The body is empty (the APM Server answers 202 with nothing accepted; the filter refuses it). */
+  public static final String EMPTY_BODY = "empty body";
+
+  /** The body ends on the metadata line (no newline, nothing after it), as the APM Server reports it. */
+  public static final String EOF_WHILE_READING_METADATA = "EOF while reading metadata";
+
+  /** The first line is neither {@code {"metadata":…}} nor {@code {"m":…}}. */
+  public static final String METADATA_REQUIRED = "\"metadata\" or \"m\" required";
+
+  /** A line longer than the permitted event size (APM wording; APM answers 400 for it). */
+  public static final String EVENT_TOO_LARGE = "event exceeded the permitted size";
+
+  /** The body, raw or decompressed, exceeds the permitted request size (413). */
+  public static final String REQUEST_TOO_LARGE = "request body too large";
+
+  /** A line that is not exactly one well-formed JSON object. */
+  public static final String INVALID_JSON = "data read error: invalid JSON";
+
+  /** A line nested deeper than the parser permits. */
+  public static final String JSON_TOO_DEEP = "data read error: JSON nesting too deep";
+
+  /** A service/agent name that is not a string, or a service/agent/context that is not an object. */
+  public static final String INVALID_SERVICE_FIELD =
+      "data read error: service and agent must be objects and their names strings";
+
+  /** The body stopped before its end (client went away, early EOF, read timeout). */
+  public static final String BODY_READ_FAILED = "data read error: the request body ended early or could not be read";
+
+  /** Agent configuration asked for without a service name (APM wording). */
+  public static final String SERVICE_NAME_REQUIRED = "service.name is required";
+
+  /** Agent configuration POST body that is not a JSON object (APM wording). */
+  public static final String INVALID_QUERY = "invalid query";
+
+  /** An event line whose type (its first key) is not one the APM Server knows; APM wording. */
+  public static String unrecognizedObjectType(String key) {
+    return "did not recognize object type: " + goQuote(key);
+  }
+
+  /** A compressed body that cannot be decompressed; {@code detail} as Go words it, e.g. {@code gzip: invalid header}. */
+  public static String dataDecodingError(String detail) {
+    return "data decoding error: " + detail;
+  }
+
+  /** A {@code Content-Encoding} other than gzip, deflate or identity. */
+  public static String unsupportedContentEncoding(String encoding) {
+    return "unsupported Content-Encoding " + goQuote(encoding) + ": expected gzip, deflate or none";
+  }
+
+  /** Quotes like Go's {@code %q}: printable characters kept, controls escaped; long values cut at 128 chars. */
+  static String goQuote(String value) {
+    StringBuilder out = new StringBuilder(Math.min(value.length(), 128) + 2).append('"');
+    for (int i = 0; i < value.length() && i < 128; i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c >= 0x20 && c != 0x7f && !Character.isISOControl(c) && !Character.isSurrogate(c)
+          && Character.isDefined(c)) {
+        out.append(c);
+      } else {
+        out.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    if (value.length() > 128) {
+      out.append("...");
+    }
+    return out.append('"').toString();
+  }
+
 }

@@ -1,0 +1,442 @@
+package dev.anonauth.intake;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.anonauth.http.Messages;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Reads an intake ND-JSON stream line by line and checks every event against the allowlists.
+ *
+ * <p>Per line, as the APM Server's stream processor does: an empty line is skipped; the type is the
+ * first quoted string of the raw line (so {@code { "invalid-json" }} is an unknown type, not a
+ * syntax error); the line must then be exactly one JSON object with that single root key. Only the
+ * fields that name a service or an agent are read; everything else is skipped with
+ * {@code skipChildren()} (no strings, no trees).
+ *
+ * <p>Not thread-safe: one instance per request (it is small; the {@link JsonFactory} is shared).
+ */
+final class EventStreamInspector {
+
+  // Event and metadata keys, as sniffed from the raw line (case-sensitive, as APM's switch).
+  private static final byte[] METADATA = ascii("metadata");
+  private static final byte[] M = ascii("m");
+  private static final byte[] TRANSACTION = ascii("transaction");
+  private static final byte[] SPAN = ascii("span");
+  private static final byte[] ERROR = ascii("error");
+  private static final byte[] METRICSET = ascii("metricset");
+  private static final byte[] LOG = ascii("log");
+  private static final byte[] X = ascii("x");
+  private static final byte[] E = ascii("e");
+
+  private final JsonFactory json;
+  private final Set<String> allowedServices;
+  private final Set<String> allowedAgents;
+  private final Names metadata = new Names();
+  private final Names event = new Names();
+  private final Names span = new Names();
+
+  // The raw-sniffed root key of the current line: [keyStart, keyEnd) in the line buffer, or -1.
+  private int keyStart;
+  private int keyEnd;
+
+  EventStreamInspector(JsonFactory json, Set<String> allowedServices, Set<String> allowedAgents) {
+    this.json = json;
+    this.allowedServices = allowedServices;
+    this.allowedAgents = allowedAgents;
+  }
+
+  /** Checks every event of the stream; returns how many events the APM Server would decode from it. */
+  int inspect(LineReader lines) throws Refusal {
+    if (!lines.next()) {
+      throw Refusal.badRequest(Messages.EMPTY_BODY);
+    }
+    byte[] buf = lines.buffer();
+    int off = lines.offset();
+    int len = lines.length();
+    if (!lines.terminated()) {
+      throw Refusal.badRequest(Messages.EOF_WHILE_READING_METADATA, buf, off, len);
+    }
+    sniffKey(buf, off, len);
+    boolean v3;
+    if (keyIs(buf, METADATA)) {
+      v3 = false;
+    } else if (keyIs(buf, M)) {
+      v3 = true;
+    } else {
+      throw Refusal.badRequest(Messages.METADATA_REQUIRED, buf, off, len);
+    }
+    metadata.reset();
+    try (JsonParser p = json.createParser(buf, off, len)) {
+      JsonToken value = openRoot(p, v3 ? "m" : "metadata");
+      if (value != JsonToken.START_OBJECT) {
+        throw new IllegalStructure();
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (name.equalsIgnoreCase(v3 ? "se" : "service")) {
+          readService(p, v, v3 ? "n" : "name", v3 ? "a" : "agent", metadata);
+        } else {
+          p.skipChildren();
+        }
+      }
+      closeRoot(p);
+    } catch (IOException | IllegalStructure e) {
+      throw invalid(e, buf, off, len);
+    }
+
+    int events = 0;
+    while (lines.next()) {
+      buf = lines.buffer();
+      off = lines.offset();
+      len = lines.length();
+      if (len == 0) {
+        continue; // APM: "sending empty lines was permitted in previous versions"
+      }
+      events += inspectEvent(buf, off, len);
+    }
+    return events;
+  }
+
+  private int inspectEvent(byte[] buf, int off, int len) throws Refusal {
+    sniffKey(buf, off, len);
+    String key;
+    Shape shape;
+    if (keyIs(buf, TRANSACTION)) {
+      key = "transaction";
+      shape = Shape.V2_CONTEXT;
+    } else if (keyIs(buf, SPAN)) {
+      key = "span";
+      shape = Shape.V2_CONTEXT;
+    } else if (keyIs(buf, ERROR)) {
+      key = "error";
+      shape = Shape.V2_CONTEXT;
+    } else if (keyIs(buf, METRICSET)) {
+      key = "metricset";
+      shape = Shape.V2_METRICSET;
+    } else if (keyIs(buf, LOG)) {
+      key = "log";
+      shape = Shape.V2_LOG;
+    } else if (keyIs(buf, X)) {
+      key = "x";
+      shape = Shape.V3_TRANSACTION;
+    } else if (keyIs(buf, E)) {
+      key = "e";
+      shape = Shape.V3_ERROR;
+    } else {
+      String type = keyStart < 0 ? "" : new String(buf, keyStart, keyEnd - keyStart, StandardCharsets.UTF_8);
+      throw Refusal.badRequest(Messages.unrecognizedObjectType(type), buf, off, len);
+    }
+    event.reset();
+    int events = 1;
+    Refusal spanRefusal = null;
+    try (JsonParser p = json.createParser(buf, off, len)) {
+      JsonToken value = openRoot(p, key);
+      if (value != JsonToken.START_OBJECT) {
+        throw new IllegalStructure();
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (shape) {
+          case V2_CONTEXT:
+            if (name.equalsIgnoreCase("context")) {
+              readServiceIn(p, v, "service", "name", "agent", event);
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case V2_METRICSET:
+            if (name.equalsIgnoreCase("service")) {
+              readService(p, v, "name", null, event);
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case V2_LOG:
+            if (name.equalsIgnoreCase("service")) {
+              readService(p, v, "name", null, event);
+            } else if (name.equalsIgnoreCase("service.name")) {
+              event.addService(readName(p, v));
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case V3_TRANSACTION:
+            if (name.equalsIgnoreCase("c")) {
+              readServiceIn(p, v, "se", "n", "a", event);
+            } else if (name.equalsIgnoreCase("y") && v == JsonToken.START_ARRAY) {
+              // Embedded spans: each is an event of its own, with its own overrides over the metadata.
+              while (p.nextToken() != JsonToken.END_ARRAY) {
+                events++;
+                span.reset();
+                if (p.currentToken() == JsonToken.START_OBJECT) {
+                  while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String spanField = p.currentName();
+                    JsonToken sv = p.nextToken();
+                    if (spanField.equalsIgnoreCase("c")) {
+                      readServiceIn(p, sv, "se", "n", "a", span);
+                    } else {
+                      p.skipChildren();
+                    }
+                  }
+                } else {
+                  p.skipChildren();
+                }
+                if (spanRefusal == null) {
+                  spanRefusal = refusal(span);
+                }
+              }
+            } else if (name.equalsIgnoreCase("me") && v == JsonToken.START_ARRAY) {
+              // Embedded metricsets: events of their own, carrying no service of their own.
+              while (p.nextToken() != JsonToken.END_ARRAY) {
+                events++;
+                p.skipChildren();
+              }
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case V3_ERROR:
+            if (name.equalsIgnoreCase("c")) {
+              readServiceIn(p, v, "se", "n", "a", event);
+            } else {
+              p.skipChildren();
+            }
+            break;
+          default:
+            throw new AssertionError(shape);
+        }
+      }
+      closeRoot(p);
+    } catch (IOException | IllegalStructure e) {
+      throw invalid(e, buf, off, len);
+    }
+    Refusal refused = refusal(event);
+    if (refused != null) {
+      throw refused;
+    }
+    if (spanRefusal != null) {
+      throw spanRefusal;
+    }
+    return events;
+  }
+
+  /** Reads the root {@code {"<key>": <value>}} up to the value; returns the value's token. */
+  private static JsonToken openRoot(JsonParser p, String key) throws IOException, IllegalStructure {
+    if (p.nextToken() != JsonToken.START_OBJECT
+        || p.nextToken() != JsonToken.FIELD_NAME
+        || !key.equals(p.currentName())) {
+      throw new IllegalStructure();
+    }
+    return p.nextToken();
+  }
+
+  /** After the root value: exactly one root key, and nothing but white space after the object. */
+  private static void closeRoot(JsonParser p) throws IOException, IllegalStructure {
+    if (p.currentToken() != JsonToken.END_OBJECT
+        || p.nextToken() != JsonToken.END_OBJECT
+        || p.nextToken() != null) {
+      throw new IllegalStructure();
+    }
+  }
+
+  /** {@code value} opens a context-like object; reads the service object under {@code serviceKey} in it. */
+  private static void readServiceIn(
+      JsonParser p, JsonToken value, String serviceKey, String nameKey, String agentKey, Names out)
+      throws IOException, Refusal {
+    if (value == JsonToken.VALUE_NULL) {
+      return;
+    }
+    if (value != JsonToken.START_OBJECT) {
+      throw Refusal.badRequest(Messages.INVALID_SERVICE_FIELD);
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (name.equalsIgnoreCase(serviceKey)) {
+        readService(p, v, nameKey, agentKey, out);
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  /** {@code value} opens a service object: {@code name}, and {@code agent.name} when {@code agentKey} is given. */
+  private static void readService(JsonParser p, JsonToken value, String nameKey, String agentKey, Names out)
+      throws IOException, Refusal {
+    if (value == JsonToken.VALUE_NULL) {
+      return;
+    }
+    if (value != JsonToken.START_OBJECT) {
+      throw Refusal.badRequest(Messages.INVALID_SERVICE_FIELD);
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (name.equalsIgnoreCase(nameKey)) {
+        out.addService(readName(p, v));
+      } else if (agentKey != null && name.equalsIgnoreCase(agentKey)) {
+        if (v == JsonToken.VALUE_NULL) {
+          continue;
+        }
+        if (v != JsonToken.START_OBJECT) {
+          throw Refusal.badRequest(Messages.INVALID_SERVICE_FIELD);
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String agentField = p.currentName();
+          JsonToken av = p.nextToken();
+          if (agentField.equalsIgnoreCase(nameKey)) {
+            out.addAgent(readName(p, av));
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static String readName(JsonParser p, JsonToken value) throws IOException, Refusal {
+    if (value == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw Refusal.badRequest(Messages.INVALID_SERVICE_FIELD);
+  }
+
+  /**
+   * The refusal for one event, or {@code null}: its overrides merged over the metadata, field by
+   * field; service checked before agent. Every value a decoder could pick (duplicate keys, keys
+   * differing only in case) must be allowed. No name at all is the empty string, checked against
+   * the allowlist as the APM Server's authorizer does.
+   */
+  private Refusal refusal(Names names) {
+    if (!allowedServices.isEmpty()) {
+      Names source = names.serviceCount > 0 ? names : metadata;
+      if (source.serviceCount == 0) {
+        if (!allowedServices.contains("")) {
+          return Refusal.forbidden(Messages.serviceNotPermitted(""));
+        }
+      }
+      for (int i = 0; i < source.serviceCount; i++) {
+        if (!allowedServices.contains(source.services[i])) {
+          return Refusal.forbidden(Messages.serviceNotPermitted(source.services[i]));
+        }
+      }
+    }
+    if (!allowedAgents.isEmpty()) {
+      Names source = names.agentCount > 0 ? names : metadata;
+      if (source.agentCount == 0) {
+        if (!allowedAgents.contains("")) {
+          return Refusal.forbidden(Messages.agentNotPermitted(""));
+        }
+      }
+      for (int i = 0; i < source.agentCount; i++) {
+        if (!allowedAgents.contains(source.agents[i])) {
+          return Refusal.forbidden(Messages.agentNotPermitted(source.agents[i]));
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Refusal invalid(Exception e, byte[] buf, int off, int len) {
+    if (e instanceof StreamConstraintsException && String.valueOf(e.getMessage()).contains("nesting")) {
+      return Refusal.badRequest(Messages.JSON_TOO_DEEP, buf, off, len);
+    }
+    return Refusal.badRequest(Messages.INVALID_JSON, buf, off, len);
+  }
+
+  /** APM's {@code identifyEventType}: the first string quoted with {@code "} or {@code '}, raw. */
+  private void sniffKey(byte[] buf, int off, int len) {
+    keyStart = -1;
+    keyEnd = -1;
+    int limit = off + len;
+    for (int i = off; i < limit; i++) {
+      byte c = buf[i];
+      if (c == '"' || c == '\'') {
+        for (int j = i + 1; j < limit; j++) {
+          if (buf[j] == c) {
+            keyStart = i + 1;
+            keyEnd = j;
+            return;
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  private boolean keyIs(byte[] buf, byte[] expected) {
+    if (keyStart < 0 || keyEnd - keyStart != expected.length) {
+      return false;
+    }
+    for (int i = 0; i < expected.length; i++) {
+      if (buf[keyStart + i] != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private enum Shape {
+    V2_CONTEXT,
+    V2_METRICSET,
+    V2_LOG,
+    V3_TRANSACTION,
+    V3_ERROR
+  }
+
+  /** Structure other than one object with one root key of the sniffed name. */
+  private static final class IllegalStructure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    IllegalStructure() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Service and agent names seen for one event (usually one of each); reused across events. */
+  static final class Names {
+    String[] services = new String[2];
+    String[] agents = new String[2];
+    int serviceCount;
+    int agentCount;
+
+    void reset() {
+      serviceCount = 0;
+      agentCount = 0;
+    }
+
+    void addService(String name) {
+      if (name != null) {
+        if (serviceCount == services.length) {
+          services = java.util.Arrays.copyOf(services, serviceCount * 2);
+        }
+        services[serviceCount++] = name;
+      }
+    }
+
+    void addAgent(String name) {
+      if (name != null) {
+        if (agentCount == agents.length) {
+          agents = java.util.Arrays.copyOf(agents, agentCount * 2);
+        }
+        agents[agentCount++] = name;
+      }
+    }
+  }
+}

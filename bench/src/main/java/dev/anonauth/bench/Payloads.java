@@ -8,7 +8,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The RUM intake payloads the benchmarks send: real agent output from the APM Server's test data
- * (see {@code src/main/resources/payloads/NOTICE.md}).
+ * (see {@code src/main/resources/intake/NOTICE.md}).
  */
 public enum Payloads {
   /** RUM agent ({@code rum-js}), intake v2: metadata, one transaction, spans. */
@@ -30,7 +30,7 @@ public enum Payloads {
   }
 
   public byte[] plain() {
-    try (InputStream in = Payloads.class.getResourceAsStream("/payloads/" + file)) {
+    try (InputStream in = Payloads.class.getResourceAsStream("/intake/" + file)) {
       if (in == null) {
         throw new IllegalStateException("missing resource /payloads/" + file);
       }

@@ -58,6 +58,8 @@ public final class FloodBench {
     md.append("| keys | ip_limit | tracked | hand-overs | admitted / refused | heap at ip_limit | B/client (heap) | "
         + "B/client (graph) | growth after flood | time |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    double worstPerClient = 0;
+    long worstGrowth = Long.MIN_VALUE;
     for (String keys : new String[] {"IPv4", "IPv6 /64"}) {
       for (int ipLimit : new int[] {1000, 100_000}) {
         Result r = flood(keys, ipLimit, clients);
@@ -66,11 +68,15 @@ public final class FloodBench {
             r.keys(), r.ipLimit(), r.tracked(), r.handOvers(), r.admitted(), r.refused(), r.heapAtLimit(),
             r.bytesPerClientHeap(), r.bytesPerClientGraph(), r.heapGrowthAfter(), r.seconds());
         System.err.print("[flood] " + row);
+        worstPerClient = Math.max(worstPerClient, Math.max(r.bytesPerClientHeap(), r.bytesPerClientGraph()));
+        worstGrowth = Math.max(worstGrowth, r.heapGrowthAfter());
         md.append(row);
       }
     }
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, md.toString());
+    Files.writeString(Path.of(out.toString().replaceFirst("\\.md$", "") + ".properties"), String.format(Locale.ROOT,
+        "bytesPerClient=%.1f%ngrowthBytes=%d%n", worstPerClient, worstGrowth));
     System.out.println(md);
   }
 

@@ -123,6 +123,7 @@ public final class LoadBench {
       String markdown = markdown(cases, samples, rounds, seconds, warmup, connections, threads, payload, decisions, servlets);
       Files.createDirectories(out.toAbsolutePath().getParent());
       Files.writeString(out, markdown);
+      Files.writeString(Path.of(out.toString().replaceFirst("\\.md$", "") + ".properties"), figures(cases, samples));
       System.out.println(markdown);
     } finally {
       server.stop();
@@ -291,6 +292,27 @@ public final class LoadBench {
     md.append("\nAnonymousAuthFilter's own decision counters after the run (warm-up and checks included): `")
         .append(decisions).append("`\n");
     return md.toString();
+  }
+
+  /** Per case: median ratio to (2) over the rounds, and total throughput; for the targets table. */
+  static String figures(List<Case> cases, Map<String, List<Sample>> samples) {
+    StringBuilder p = new StringBuilder();
+    List<Sample> base = samples.get("pass");
+    for (Case c : cases) {
+      List<Sample> s = samples.get(c.id());
+      double[] ratios = new double[s.size()];
+      double[] cpu = new double[s.size()];
+      for (int i = 0; i < s.size(); i++) {
+        ratios[i] = s.get(i).throughput() / base.get(i).throughput();
+        cpu[i] = s.get(i).cpuUsPerRequest() / base.get(i).cpuUsPerRequest();
+      }
+      long requests = s.stream().mapToLong(Sample::requests).sum();
+      long duration = s.stream().mapToLong(Sample::durationUs).sum();
+      p.append(String.format(Locale.ROOT, "%s.ratio=%.4f%n%s.cpuRatio=%.4f%n%s.throughput=%.1f%n%s.errors=%d%n",
+          c.id(), median(ratios), c.id(), median(cpu), c.id(), requests * 1e6 / duration,
+          c.id(), s.stream().mapToLong(Sample::errors).sum()));
+    }
+    return p.toString();
   }
 
   static double median(double[] values) {

@@ -1,0 +1,193 @@
+package dev.anonauth.bench.report;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Assembles {@code RESULTS.md} from one run's parts in {@code target/results/}: {@code machine.md}
+ * (written by run.sh), {@code jmh.csv} (JMH {@code -rf csv} with {@code -prof gc}), {@code load.md} /
+ * {@code load.properties} and {@code flood.md} / {@code flood.properties}. Only the text between
+ * {@code <!-- generated:start -->} and {@code <!-- generated:end -->} is replaced, so notes written by
+ * hand around it survive a re-run. Missing parts are skipped (e.g. a JMH-only run).
+ *
+ * <pre>java -cp ... dev.anonauth.bench.report.Report target/results RESULTS.md</pre>
+ */
+public final class Report {
+
+  static final String START = "<!-- generated:start -->";
+  static final String END = "<!-- generated:end -->";
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args.length > 0 ? args[0] : "target/results");
+    Path target = Path.of(args.length > 1 ? args[1] : "RESULTS.md");
+    StringBuilder md = new StringBuilder();
+    md.append(START).append("\n");
+    append(md, dir.resolve("machine.md"));
+    Map<String, Row> jmh = Files.exists(dir.resolve("jmh.csv")) ? jmh(dir.resolve("jmh.csv")) : Map.of();
+    Properties load = properties(dir.resolve("load.properties"));
+    Properties flood = properties(dir.resolve("flood.properties"));
+    md.append(targets(jmh, load, flood));
+    append(md, dir.resolve("load.md"));
+    if (!jmh.isEmpty()) {
+      md.append(jmhTable(jmh));
+    }
+    append(md, dir.resolve("flood.md"));
+    md.append(END).append("\n");
+
+    String existing = Files.exists(target) ? Files.readString(target) : "";
+    int s = existing.indexOf(START);
+    int e = existing.indexOf(END);
+    String result = s >= 0 && e > s
+        ? existing.substring(0, s) + md + existing.substring(e + END.length()).replaceFirst("^\n", "")
+        : "# Benchmark results\n\nWritten by `bench/run.sh`; see `bench/README.md`.\n\n" + md + existing;
+    Files.writeString(target, result);
+    System.out.println(md);
+  }
+
+  private static void append(StringBuilder md, Path part) throws IOException {
+    if (Files.exists(part)) {
+      md.append(Files.readString(part).strip()).append("\n\n");
+    }
+  }
+
+  private static Properties properties(Path file) throws IOException {
+    Properties p = new Properties();
+    if (Files.exists(file)) {
+      p.load(new StringReader(Files.readString(file)));
+    }
+    return p;
+  }
+
+  /** One JMH result: score, error and allocation per op. */
+  record Row(String benchmark, String params, double score, double error, String unit, double bytesPerOp) {}
+
+  static Map<String, Row> jmh(Path csv) throws IOException {
+    List<String> lines = Files.readAllLines(csv);
+    List<String> header = split(lines.get(0));
+    Map<String, Row> rows = new LinkedHashMap<>();
+    Map<String, Double> alloc = new LinkedHashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      List<String> f = split(line);
+      String name = f.get(0);
+      StringBuilder params = new StringBuilder();
+      for (int i = 7; i < f.size(); i++) {
+        if (!f.get(i).isEmpty()) {
+          params.append(params.length() == 0 ? "" : ", ")
+              .append(header.get(i).replace("Param: ", "")).append('=').append(f.get(i));
+        }
+      }
+      if (name.contains(":")) {
+        if (name.endsWith("gc.alloc.rate.norm")) {
+          alloc.put(name.substring(0, name.indexOf(':')) + "|" + params, Double.parseDouble(f.get(4)));
+        }
+        continue;
+      }
+      String shortName = name.replace("dev.anonauth.bench.jmh.", "");
+      rows.put(name + "|" + params, new Row(shortName, params.toString(), Double.parseDouble(f.get(4)),
+          parse(f.get(5)), f.get(6), Double.NaN));
+    }
+    Map<String, Row> result = new LinkedHashMap<>();
+    rows.forEach((key, r) -> result.put(r.benchmark() + "|" + r.params(), new Row(r.benchmark(), r.params(),
+        r.score(), r.error(), r.unit(), alloc.getOrDefault(key, Double.NaN))));
+    return result;
+  }
+
+  private static double parse(String s) {
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  static List<String> split(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        out.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    out.add(cur.toString());
+    return out;
+  }
+
+  static String jmhTable(Map<String, Row> rows) {
+    StringBuilder md = new StringBuilder();
+    md.append("### Micro-benchmarks (JMH, `-prof gc`, one thread unless noted)\n\n");
+    md.append("| benchmark | params | ns/op | ± (99.9 %) | B/op |\n|---|---|---:|---:|---:|\n");
+    for (Row r : rows.values()) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %,.0f |\n",
+          r.benchmark(), r.params(), r.score(), r.error(), r.bytesPerOp()));
+    }
+    return md.append("\n").toString();
+  }
+
+  /** The issue's targets, each with the figure of this run and met / missed. */
+  static String targets(Map<String, Row> jmh, Properties load, Properties flood) {
+    StringBuilder md = new StringBuilder("### Targets (this run)\n\n| target | this run | |\n|---|---|---|\n");
+    if (!load.isEmpty()) {
+      double anon = d(load, "anonymous.ratio");
+      double bearer = d(load, "bearer.ratio");
+      row(md, "anonymous allowed path ≥ 90 % of pass-through throughput",
+          pct(anon) + " (server CPU " + x(d(load, "anonymous.cpuRatio")) + " of pass-through's)", anon >= 0.90);
+      row(md, "authenticated (Bearer) ≥ 97 % of pass-through throughput",
+          pct(bearer) + " (server CPU " + x(d(load, "bearer.cpuRatio")) + ")", bearer >= 0.97);
+      for (String peer : new String[] {"dos", "tomcat"}) {
+        double p = d(load, peer + ".ratio");
+        String name = peer.equals("dos") ? "Jetty DoSFilter" : "Tomcat RateLimitFilter";
+        row(md, "anonymous path at least as fast as " + name,
+            pct(anon) + " vs " + pct(p) + "; Bearer " + pct(bearer), anon >= p);
+      }
+    }
+    for (String payload : new String[] {"v2-plain", "v2-gzip", "v3-plain", "v3-gzip"}) {
+      Row r = jmh.get("FilterBenchmark.anonymous|payload=" + payload);
+      if (r != null) {
+        row(md, "whole anonymous decision path < 10 µs, ≤ a few KB (" + payload + ")",
+            String.format(Locale.ROOT, "%.1f µs, %,.0f B", r.score() / 1000, r.bytesPerOp()),
+            r.score() < 10_000 && r.bytesPerOp() <= 4096);
+      }
+    }
+    if (!flood.isEmpty()) {
+      double perClient = d(flood, "bytesPerClient");
+      long growth = (long) d(flood, "growthBytes");
+      row(md, "store ≤ 400 B per tracked client", String.format(Locale.ROOT, "%.0f B (worst of heap and graph)", perClient),
+          perClient <= 400);
+      row(md, "nothing retained beyond ip_limit after 10⁶ clients",
+          String.format(Locale.ROOT, "heap growth after the flood ≤ %,d B", growth), growth < 64 * 1024);
+    }
+    return md.append("\nThe payloads are 1.1 KB (v2) and 3.9 KB (v3) decoded; the issue's \"2 KB RUM payload\" lies "
+        + "between them. \"A few KB\" is taken as ≤ 4 KiB.\n\n").toString();
+  }
+
+  private static void row(StringBuilder md, String target, String figure, boolean met) {
+    md.append("| ").append(target).append(" | ").append(figure).append(" | ").append(met ? "met" : "**missed**").append(" |\n");
+  }
+
+  private static double d(Properties p, String key) {
+    return Double.parseDouble(p.getProperty(key, "NaN"));
+  }
+
+  private static String pct(double ratio) {
+    return String.format(Locale.ROOT, "%.1f %%", ratio * 100);
+  }
+
+  private static String x(double ratio) {
+    return String.format(Locale.ROOT, "%.2f×", ratio);
+  }
+}

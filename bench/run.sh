@@ -48,13 +48,15 @@ CP="$ROOT/target/classes:$BENCH/target/classes:$(tr ':' '\n' < target/classpath.
 
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+# CPU use over one second (top's second frame), not ps's lifetime average.
+busiest() { top -b -n 2 -d 1 -w 200 | awk '/^top -/{frame++} frame==2 && $1 ~ /^[0-9]+$/ && $12 != "top" {printf "%s %s%%; ", $12, $9; if (++n == 4) exit}'; }
 {
   echo "### Machine and run"
   echo
   echo "- run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`$(git -C "$ROOT" diff --quiet HEAD -- . ':!bench/RESULTS.md' || echo ' (uncommitted changes)'), phases: ${phases[*]}${QUICK:+ (QUICK: short iterations, not numbers to quote)}"
   echo "- CPU: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), RAM $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "- JDK: $(java -version 2>&1 | sed -n 2p); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}' || true)"
-  echo "- load average at start: $(loadavg); busiest other processes: $(ps -eo pcpu,comm --sort=-pcpu --no-headers | head -4 | awk '{printf "%s %s%%; ", $2, $1}')"
+  echo "- load average at start: $(loadavg); busiest processes over 1 s: $(busiest)"
 } > "$RESULTS/machine.md"
 
 if has jmh; then
@@ -64,16 +66,17 @@ if has jmh; then
   # shellcheck disable=SC2086
   java -cp "$CP" org.openjdk.jmh.Main "${jmh_regex[@]}" -prof gc "${quick[@]}" ${JMH_ARGS:-} \
     -rf csv -rff "$RESULTS/jmh.csv" | tee "$RESULTS/jmh.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' | grep -v ':gc\.\(count\|time\|alloc\.rate \)' >&2 || true
-  echo "- load average after JMH: $(loadavg)" >> "$RESULTS/machine.md"
+  echo "- after JMH: load average $(loadavg); busiest processes over 1 s: $(busiest)" >> "$RESULTS/machine.md"
 fi
 
 if has load; then
   log "load benchmark (wrk)"
+  echo "- before the load benchmark: load average $(loadavg); busiest processes over 1 s: $(busiest)" >> "$RESULTS/machine.md"
   load_args=()
   [ -n "${QUICK:-}" ] && load_args=(--seconds 3 --rounds 2 --warmup 2)
   java -Xms1g -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" ${LOAD_JVM_OPTS:-} \
     dev.anonauth.bench.load.LoadBench --script "$BENCH/wrk/intake.lua" --out "$RESULTS/load.md" "${load_args[@]}" ${LOAD_ARGS:-} >/dev/null
-  echo "- load average after the load benchmark: $(loadavg)" >> "$RESULTS/machine.md"
+  echo "- after the load benchmark: load average $(loadavg)" >> "$RESULTS/machine.md"
 fi
 
 if has flood; then

@@ -43,7 +43,7 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
  *
  * <pre>
  * java -cp ... dev.anonauth.bench.load.LoadBench --out target/results/load.md \
- *   [--seconds 8] [--rounds 3] [--warmup 5] [--connections 32] [--threads 1] [--wrk wrk] [--script wrk/intake.lua]
+ *   [--seconds 7] [--rounds 4] [--warmup 5] [--connections 32] [--threads 1] [--wrk wrk] [--script wrk/intake.lua]
  * </pre>
  */
 public final class LoadBench {
@@ -76,8 +76,8 @@ public final class LoadBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = options(args);
-    int seconds = Integer.parseInt(options.getOrDefault("seconds", "8"));
-    int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+    int seconds = Integer.parseInt(options.getOrDefault("seconds", "7"));
+    int rounds = Integer.parseInt(options.getOrDefault("rounds", "4"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
     int connections = Integer.parseInt(options.getOrDefault("connections", "32"));
     int threads = Integer.parseInt(options.getOrDefault("threads", "1"));

@@ -140,19 +140,33 @@ public final class Report {
 
   /** The issue's targets, each with the figure of this run and met / missed. */
   static String targets(Map<String, Row> jmh, Properties load, Properties flood) {
-    StringBuilder md = new StringBuilder("### Targets (this run)\n\n| target | this run | |\n|---|---|---|\n");
+    StringBuilder md = new StringBuilder("### Targets (this run)\n\n"
+        + "Load targets are judged twice: by throughput (req/s relative to (2), as the issue states them) and by "
+        + "the server's CPU per request (1 / CPU relative to (2)), which other processes on a shared machine "
+        + "disturb much less. Peers: \"as fast\" within 1 % by CPU.\n\n"
+        + "| target | by throughput | | by server CPU | |\n|---|---|---|---|---|\n");
     if (!load.isEmpty()) {
+      // Throughput ratios are what the issue asks for; on a shared machine they follow whatever else runs.
+      // The server is CPU-bound here, so 1 / (server CPU per request, relative to (2)) estimates the same
+      // ratio from the server's own work, and moves much less; both are shown, each judged.
       double anon = d(load, "anonymous.ratio");
       double bearer = d(load, "bearer.ratio");
-      row(md, "anonymous allowed path ≥ 90 % of pass-through throughput",
-          pct(anon) + " (server CPU " + x(d(load, "anonymous.cpuRatio")) + " of pass-through's)", anon >= 0.90);
-      row(md, "authenticated (Bearer) ≥ 97 % of pass-through throughput",
-          pct(bearer) + " (server CPU " + x(d(load, "bearer.cpuRatio")) + ")", bearer >= 0.97);
+      double anonCpu = 1 / d(load, "anonymous.cpuRatio");
+      double bearerCpu = 1 / d(load, "bearer.cpuRatio");
+      row(md, "anonymous allowed path ≥ 90 % of pass-through", anon, anonCpu, 0.90);
+      row(md, "authenticated (Bearer) ≥ 97 % of pass-through", bearer, bearerCpu, 0.97);
       for (String peer : new String[] {"dos", "tomcat"}) {
-        double p = d(load, peer + ".ratio");
         String name = peer.equals("dos") ? "Jetty DoSFilter" : "Tomcat RateLimitFilter";
-        row(md, "anonymous path at least as fast as " + name,
-            pct(anon) + " vs " + pct(p) + "; Bearer " + pct(bearer), anon >= p);
+        double p = d(load, peer + ".ratio");
+        double pCpu = 1 / d(load, peer + ".cpuRatio");
+        md.append("| anonymous path at least as fast as ").append(name).append(" | ")
+            .append(pct(anon)).append(" vs ").append(pct(p)).append(" | ").append(verdict(anon >= p)).append(" | ")
+            .append(pct(anonCpu)).append(" vs ").append(pct(pCpu)).append(" | ").append(verdict(anonCpu >= pCpu))
+            .append(" |\n");
+        md.append("| Bearer path at least as fast as ").append(name).append(" | ")
+            .append(pct(bearer)).append(" vs ").append(pct(p)).append(" | ").append(verdict(bearer >= p)).append(" | ")
+            .append(pct(bearerCpu)).append(" vs ").append(pct(pCpu)).append(" | ")
+            .append(verdict(bearerCpu >= pCpu - 0.01)).append(" |\n");
       }
     }
     for (String payload : new String[] {"v2-plain", "v2-gzip", "v3-plain", "v3-gzip"}) {
@@ -176,7 +190,17 @@ public final class Report {
   }
 
   private static void row(StringBuilder md, String target, String figure, boolean met) {
-    md.append("| ").append(target).append(" | ").append(figure).append(" | ").append(met ? "met" : "**missed**").append(" |\n");
+    md.append("| ").append(target).append(" | ").append(figure).append(" | ").append(verdict(met)).append(" | | |\n");
+  }
+
+  private static void row(StringBuilder md, String target, double byThroughput, double byCpu, double goal) {
+    md.append("| ").append(target).append(" | ").append(pct(byThroughput)).append(" | ")
+        .append(verdict(byThroughput >= goal)).append(" | ").append(pct(byCpu)).append(" | ")
+        .append(verdict(byCpu >= goal)).append(" |\n");
+  }
+
+  private static String verdict(boolean met) {
+    return met ? "met" : "**missed**";
   }
 
   private static double d(Properties p, String key) {
@@ -187,7 +211,4 @@ public final class Report {
     return String.format(Locale.ROOT, "%.1f %%", ratio * 100);
   }
 
-  private static String x(double ratio) {
-    return String.format(Locale.ROOT, "%.2f×", ratio);
-  }
 }

@@ -56,7 +56,7 @@ busiest() { top -b -n 2 -d 1 -w 200 | awk '/^top -/{frame++} frame==2 && $1 ~ /^
   echo "- run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`$(git -C "$ROOT" diff --quiet HEAD -- . ':!bench/RESULTS.md' || echo ' (uncommitted changes)'), phases: ${phases[*]}${QUICK:+ (QUICK: short iterations, not numbers to quote)}"
   echo "- CPU: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), RAM $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "- JDK: $(java -version 2>&1 | sed -n 2p); wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}' || true)"
-  echo "- load average at start: $(loadavg); busiest processes over 1 s: $(busiest)"
+  echo "- load average at start: $(loadavg); busiest processes over 1 s (none of them this run's): $(busiest)"
 } > "$RESULTS/machine.md"
 
 if has jmh; then
@@ -65,13 +65,13 @@ if has jmh; then
   [ -n "${QUICK:-}" ] && quick=(-wi 1 -i 2 -w 1 -r 1)
   # shellcheck disable=SC2086
   java -cp "$CP" org.openjdk.jmh.Main "${jmh_regex[@]}" -prof gc "${quick[@]}" ${JMH_ARGS:-} \
-    -rf csv -rff "$RESULTS/jmh.csv" | tee "$RESULTS/jmh.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' | grep -v ':gc\.\(count\|time\|alloc\.rate \)' >&2 || true
-  echo "- after JMH: load average $(loadavg); busiest processes over 1 s: $(busiest)" >> "$RESULTS/machine.md"
+    -rf json -rff "$RESULTS/jmh.json" | tee "$RESULTS/jmh.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' | grep -v ':gc\.\(count\|time\|alloc\.rate \)' >&2 || true
+  echo "- after JMH: load average $(loadavg)" >> "$RESULTS/machine.md"
 fi
 
 if has load; then
   log "load benchmark (wrk)"
-  echo "- before the load benchmark: load average $(loadavg); busiest processes over 1 s: $(busiest)" >> "$RESULTS/machine.md"
+  echo "- before the load benchmark: load average $(loadavg); busiest processes over 1 s (none of them this run's): $(busiest)" >> "$RESULTS/machine.md"
   load_args=()
   [ -n "${QUICK:-}" ] && load_args=(--seconds 3 --rounds 2 --warmup 2)
   java -Xms1g -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" ${LOAD_JVM_OPTS:-} \

@@ -1,5 +1,8 @@
 package dev.anonauth.bench.report;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -13,7 +16,7 @@ import java.util.Properties;
 
 /**
  * Assembles {@code RESULTS.md} from one run's parts in {@code target/results/}: {@code machine.md}
- * (written by run.sh), {@code jmh.csv} (JMH {@code -rf csv} with {@code -prof gc}), {@code load.md} /
+ * (written by run.sh), {@code jmh.json} (JMH {@code -rf json} with {@code -prof gc}), {@code load.md} /
  * {@code load.properties} and {@code flood.md} / {@code flood.properties}. Only the text between
  * {@code <!-- generated:start -->} and {@code <!-- generated:end -->} is replaced, so notes written by
  * hand around it survive a re-run. Missing parts are skipped (e.g. a JMH-only run).
@@ -31,7 +34,7 @@ public final class Report {
     StringBuilder md = new StringBuilder();
     md.append(START).append("\n");
     append(md, dir.resolve("machine.md"));
-    Map<String, Row> jmh = Files.exists(dir.resolve("jmh.csv")) ? jmh(dir.resolve("jmh.csv")) : Map.of();
+    Map<String, Row> jmh = Files.exists(dir.resolve("jmh.json")) ? jmh(dir.resolve("jmh.json")) : Map.of();
     Properties load = properties(dir.resolve("load.properties"));
     Properties flood = properties(dir.resolve("flood.properties"));
     md.append(targets(jmh, load, flood));
@@ -66,74 +69,102 @@ public final class Report {
     return p;
   }
 
-  /** One JMH result: score, error and allocation per op. */
-  record Row(String benchmark, String params, double score, double error, String unit, double bytesPerOp) {}
+  /** One JMH result: median and mean (with error) of the iterations, and allocation per op. */
+  record Row(String benchmark, String params, double median, double score, double error, double bytesPerOp) {}
 
-  static Map<String, Row> jmh(Path csv) throws IOException {
-    List<String> lines = Files.readAllLines(csv);
-    List<String> header = split(lines.get(0));
+  /** Reads JMH's {@code -rf json} output (with {@code -prof gc}). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Row> jmh(Path file) throws IOException {
+    List<Object> results;
+    try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
+      p.nextToken();
+      results = (List<Object>) read(p);
+    }
     Map<String, Row> rows = new LinkedHashMap<>();
-    Map<String, Double> alloc = new LinkedHashMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      List<String> f = split(line);
-      String name = f.get(0);
-      StringBuilder params = new StringBuilder();
-      for (int i = 7; i < f.size(); i++) {
-        if (!f.get(i).isEmpty()) {
-          params.append(params.length() == 0 ? "" : ", ")
-              .append(header.get(i).replace("Param: ", "")).append('=').append(f.get(i));
+    for (Object o : results) {
+      Map<String, Object> r = (Map<String, Object>) o;
+      String name = ((String) r.get("benchmark")).replace("dev.anonauth.bench.jmh.", "");
+      Map<String, Object> params = (Map<String, Object>) r.getOrDefault("params", Map.of());
+      StringBuilder ps = new StringBuilder();
+      params.forEach((k, v) -> ps.append(ps.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+      Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
+      List<Double> iterations = new ArrayList<>();
+      for (Object fork : (List<Object>) primary.get("rawData")) {
+        for (Object v : (List<Object>) fork) {
+          iterations.add(num(v));
         }
       }
-      if (name.contains(":")) {
-        if (name.endsWith("gc.alloc.rate.norm")) {
-          alloc.put(name.substring(0, name.indexOf(':')) + "|" + params, Double.parseDouble(f.get(4)));
-        }
-        continue;
-      }
-      String shortName = name.replace("dev.anonauth.bench.jmh.", "");
-      rows.put(name + "|" + params, new Row(shortName, params.toString(), Double.parseDouble(f.get(4)),
-          parse(f.get(5)), f.get(6), Double.NaN));
+      Map<String, Object> secondary = (Map<String, Object>) r.getOrDefault("secondaryMetrics", Map.of());
+      Map<String, Object> alloc = (Map<String, Object>) secondary.get("gc.alloc.rate.norm");
+      String threads = num(r.get("threads")) > 1 ? " (" + (long) num(r.get("threads")) + " threads)" : "";
+      rows.put(name + "|" + ps, new Row(name + threads, ps.toString(),
+          median(iterations.stream().mapToDouble(Double::doubleValue).toArray()),
+          num(primary.get("score")), num(primary.get("scoreError")),
+          alloc == null ? Double.NaN : num(alloc.get("score"))));
     }
-    Map<String, Row> result = new LinkedHashMap<>();
-    rows.forEach((key, r) -> result.put(r.benchmark() + "|" + r.params(), new Row(r.benchmark(), r.params(),
-        r.score(), r.error(), r.unit(), alloc.getOrDefault(key, Double.NaN))));
-    return result;
+    return rows;
   }
 
-  private static double parse(String s) {
+  private static double num(Object o) {
+    if (o instanceof Number n) {
+      return n.doubleValue();
+    }
     try {
-      return Double.parseDouble(s);
+      return Double.parseDouble(String.valueOf(o));
     } catch (NumberFormatException e) {
-      return Double.NaN;
+      return Double.NaN; // JMH writes "NaN" as a string
     }
   }
 
-  static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
+  /** A JSON value as Map / List / String / Double / Boolean / null. */
+  private static Object read(JsonParser p) throws IOException {
+    switch (p.currentToken()) {
+      case START_OBJECT: {
+        Map<String, Object> m = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String k = p.currentName();
+          p.nextToken();
+          m.put(k, read(p));
+        }
+        return m;
       }
+      case START_ARRAY: {
+        List<Object> l = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          l.add(read(p));
+        }
+        return l;
+      }
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      default:
+        return p.getText();
     }
-    out.add(cur.toString());
-    return out;
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int n = v.length;
+    return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   static String jmhTable(Map<String, Row> rows) {
     StringBuilder md = new StringBuilder();
     md.append("### Micro-benchmarks (JMH, `-prof gc`, one thread unless noted)\n\n");
-    md.append("| benchmark | params | ns/op | ± (99.9 %) | B/op |\n|---|---|---:|---:|---:|\n");
+    md.append("Median of the measurement iterations (robust to bursts from other processes), then JMH's mean and "
+        + "99.9 % error, which show how noisy the run was. B/op does not depend on the noise.\n\n");
+    md.append("| benchmark | params | ns/op (median) | mean ± error | B/op |\n|---|---|---:|---:|---:|\n");
     for (Row r : rows.values()) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %,.0f |\n",
-          r.benchmark(), r.params(), r.score(), r.error(), r.bytesPerOp()));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f ± %,.0f | %,.0f |\n",
+          r.benchmark(), r.params(), r.median(), r.score(), r.error(), r.bytesPerOp()));
     }
     return md.append("\n").toString();
   }
@@ -173,8 +204,8 @@ public final class Report {
       Row r = jmh.get("FilterBenchmark.anonymous|payload=" + payload);
       if (r != null) {
         row(md, "whole anonymous decision path < 10 µs, ≤ a few KB (" + payload + ")",
-            String.format(Locale.ROOT, "%.1f µs, %,.0f B", r.score() / 1000, r.bytesPerOp()),
-            r.score() < 10_000 && r.bytesPerOp() <= 4096);
+            String.format(Locale.ROOT, "%.1f µs (median), %,.0f B", r.median() / 1000, r.bytesPerOp()),
+            r.median() < 10_000 && r.bytesPerOp() <= 4096);
       }
     }
     if (!flood.isEmpty()) {

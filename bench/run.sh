@@ -63,9 +63,22 @@ if has jmh; then
   log "JMH micro-benchmarks"
   quick=()
   [ -n "${QUICK:-}" ] && quick=(-wi 1 -i 2 -w 1 -r 1)
-  # shellcheck disable=SC2086
-  java -cp "$CP" org.openjdk.jmh.Main "${jmh_regex[@]}" -prof gc "${quick[@]}" ${JMH_ARGS:-} \
-    -rf json -rff "$RESULTS/jmh.json" | tee "$RESULTS/jmh.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' | grep -v ':gc\.\(count\|time\|alloc\.rate \)' >&2 || true
+  # /tmp/jmh.lock is machine-wide: on a shared machine another checkout's JMH may hold it. Wait for it
+  # (up to 10 minutes) rather than measure alongside it.
+  for attempt in $(seq 1 40); do
+    # shellcheck disable=SC2086
+    java -cp "$CP" org.openjdk.jmh.Main "${jmh_regex[@]}" -prof gc "${quick[@]}" ${JMH_ARGS:-} \
+      -rf json -rff "$RESULTS/jmh.json" > "$RESULTS/jmh.log" 2>&1 &
+    jmh_pid=$!
+    tail -n +1 --pid=$jmh_pid -f "$RESULTS/jmh.log" 2>/dev/null \
+      | grep --line-buffered -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' | grep --line-buffered -v ':gc\.\(count\|time\|alloc\.rate \)' >&2 || true
+    if wait $jmh_pid; then break; fi
+    if grep -q 'Unable to acquire the JMH lock' "$RESULTS/jmh.log" && [ "$attempt" -lt 40 ]; then
+      log "another JMH run holds /tmp/jmh.lock; waiting 15 s"; sleep 15
+    else
+      log "JMH failed, see $RESULTS/jmh.log"; tail -20 "$RESULTS/jmh.log" >&2; exit 1
+    fi
+  done
   echo "- after JMH: load average $(loadavg)" >> "$RESULTS/machine.md"
 fi
 

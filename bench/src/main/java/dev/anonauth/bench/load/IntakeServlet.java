@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The intake stand-in every case shares: reads the whole body, answers 202 with no body. */
-final class IntakeServlet extends HttpServlet {
+class IntakeServlet extends HttpServlet {
 
   final LongAdder requests = new LongAdder();
   final LongAdder bodyBytes = new LongAdder();

@@ -59,7 +59,9 @@ public final class LoadBench {
       new Case("anonymous", "(3) AnonymousAuthFilter, anonymous allowed (gzip RUM v3)", "/aaf", null),
       new Case("bearer", "(4) AnonymousAuthFilter, Bearer secret token", "/aaf", SCHEME_BEARER),
       new Case("dos", "(5) Jetty DoSFilter", "/dos", null),
-      new Case("tomcat", "(6) Tomcat RateLimitFilter", "/tomcat", null));
+      new Case("tomcat", "(6) Tomcat RateLimitFilter", "/tomcat", null),
+      new Case("pass-decode", "(2d) pass-through filter, servlet decodes (gunzip + JSON tokens)", "/pass-decode", null),
+      new Case("anonymous-decode", "(3d) AnonymousAuthFilter anonymous, servlet decodes", "/aaf-decode", null));
 
   /** What one wrk run printed, and the server CPU it cost. */
   record Sample(long requests, long durationUs, long errors, long p50Us, long p99Us, long serverCpuNs) {
@@ -84,7 +86,8 @@ public final class LoadBench {
     String wrk = options.getOrDefault("wrk", "wrk");
     String script = options.getOrDefault("script", "wrk/intake.lua");
     Path out = Path.of(options.getOrDefault("out", "target/results/load.md"));
-    List<String> selected = List.of(options.getOrDefault("cases", "none,pass,anonymous,bearer,dos,tomcat").split(","));
+    List<String> selected = List.of(options.getOrDefault("cases",
+        "none,pass,anonymous,bearer,dos,tomcat,pass-decode,anonymous-decode").split(","));
     List<Case> cases = ALL_CASES.stream().filter(c -> selected.contains(c.id())).toList();
     if (cases.size() != selected.size() || cases.stream().noneMatch(c -> c.id().equals("pass"))) {
       throw new IllegalArgumentException("--cases: ids from " + ALL_CASES.stream().map(Case::id).toList()
@@ -153,6 +156,12 @@ public final class LoadBench {
     if (contexts.contains("/dos")) {
       handlers.add(context("/dos", new DoSFilter(), Map.of("maxRequestsPerSec", "1000000"), servlets, holders));
     }
+    if (contexts.contains("/pass-decode")) {
+      handlers.add(context("/pass-decode", new PassThroughFilter(), Map.of(), servlets, holders));
+    }
+    if (contexts.contains("/aaf-decode")) {
+      handlers.add(context("/aaf-decode", new AnonymousAuthFilter(), FilterSetup.initParams(), servlets, holders));
+    }
     if (contexts.contains("/tomcat")) {
       handlers.add(context("/tomcat", new RateLimitFilter(),
           Map.of("bucketRequests", "1000000", "bucketDuration", "1"), servlets, holders));
@@ -173,7 +182,7 @@ public final class LoadBench {
       context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
       holders.put(path, holder);
     }
-    IntakeServlet servlet = new IntakeServlet();
+    IntakeServlet servlet = path.endsWith("-decode") ? new DecodingIntakeServlet() : new IntakeServlet();
     context.addServlet(new ServletHolder(servlet), "/*");
     servlets.put(path, servlet);
     return context;
@@ -289,6 +298,18 @@ public final class LoadBench {
           median(cpuRatios),
           s.stream().mapToLong(Sample::errors).sum()));
     }
+    if (samples.containsKey("pass-decode") && samples.containsKey("anonymous-decode")) {
+      List<Sample> pd = samples.get("pass-decode");
+      List<Sample> ad = samples.get("anonymous-decode");
+      double[] r = new double[pd.size()];
+      double[] rc = new double[pd.size()];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = ad.get(i).throughput() / pd.get(i).throughput();
+        rc[i] = pd.get(i).cpuUsPerRequest() / ad.get(i).cpuUsPerRequest();
+      }
+      md.append(String.format(Locale.ROOT, "\nWith a servlet that decodes the body (2d, 3d), the anonymous path "
+          + "reaches **%.1f %%** of the pass-through's throughput (%.1f %% by server CPU).\n", 100 * median(r), 100 * median(rc)));
+    }
     md.append("\nAnonymousAuthFilter's own decision counters after the run (warm-up and checks included): `")
         .append(decisions).append("`\n");
     return md.toString();
@@ -302,12 +323,13 @@ public final class LoadBench {
       List<Sample> s = samples.get(c.id());
       double[] ratios = new double[s.size()];
       double[] cpu = new double[s.size()];
-      for (int i = 0; i < s.size(); i++) {
-        ratios[i] = s.get(i).throughput() / base.get(i).throughput();
-        cpu[i] = s.get(i).cpuUsPerRequest() / base.get(i).cpuUsPerRequest();
-      }
       long requests = s.stream().mapToLong(Sample::requests).sum();
       long duration = s.stream().mapToLong(Sample::durationUs).sum();
+      List<Sample> baseline = c.id().endsWith("-decode") ? samples.get("pass-decode") : base;
+      for (int i = 0; i < s.size(); i++) {
+        ratios[i] = s.get(i).throughput() / baseline.get(i).throughput();
+        cpu[i] = s.get(i).cpuUsPerRequest() / baseline.get(i).cpuUsPerRequest();
+      }
       p.append(String.format(Locale.ROOT, "%s.ratio=%.4f%n%s.cpuRatio=%.4f%n%s.throughput=%.1f%n%s.errors=%d%n",
           c.id(), median(ratios), c.id(), median(cpu), c.id(), requests * 1e6 / duration,
           c.id(), s.stream().mapToLong(Sample::errors).sum()));

@@ -186,6 +186,10 @@ public final class Report {
       double bearerCpu = 1 / d(load, "bearer.cpuRatio");
       row(md, "anonymous allowed path ≥ 90 % of pass-through", anon, anonCpu, 0.90);
       row(md, "authenticated (Bearer) ≥ 97 % of pass-through", bearer, bearerCpu, 0.97);
+      if (load.containsKey("anonymous-decode.ratio")) {
+        row(md, "(not the issue's wording) anonymous ≥ 90 % of pass-through, both before a servlet that decodes (3d / 2d)",
+            d(load, "anonymous-decode.ratio"), 1 / d(load, "anonymous-decode.cpuRatio"), 0.90);
+      }
       for (String peer : new String[] {"dos", "tomcat"}) {
         String name = peer.equals("dos") ? "Jetty DoSFilter" : "Tomcat RateLimitFilter";
         double p = d(load, peer + ".ratio");

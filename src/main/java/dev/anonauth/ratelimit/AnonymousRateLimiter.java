@@ -13,8 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Per-client token buckets for anonymous requests, as the APM Server keeps them
@@ -122,9 +120,6 @@ public final class AnonymousRateLimiter implements AutoCloseable {
   private final SharedStoreHealth health;
   private final boolean failOpen;
 
-  private static final Logger LOG = LoggerFactory.getLogger(AnonymousRateLimiter.class);
-  static final String REDIS_BUCKETS_CLASS = "dev.anonauth.ratelimit.RedisBuckets";
-  static final String LETTUCE_CLASS = "io.lettuce.core.RedisClient";
   /** While the shared store is down, one request per this interval asks it again. */
   static final long PROBE_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -164,7 +159,7 @@ public final class AnonymousRateLimiter implements AutoCloseable {
     validate(eventLimit, ipLimit, maxWait, maxWaitingRequests);
     this.shared = shared;
     this.failOpen = failOpen;
-    this.health = shared == null ? null : new SharedStoreHealth(healthClock, PROBE_INTERVAL_NANOS, new LoggingListener(failOpen));
+    this.health = shared == null ? null : new SharedStoreHealth(healthClock, PROBE_INTERVAL_NANOS, RedisStoreLoader.outageLog(failOpen));
     this.eventLimit = eventLimit;
     this.burst = (long) BURST_SECONDS * eventLimit;
     this.maxWaitNanos = maxWait.toNanos();
@@ -211,7 +206,8 @@ public final class AnonymousRateLimiter implements AutoCloseable {
       Duration timeout,
       boolean failOpen) {
     validate(eventLimit, ipLimit, maxWait, maxWaitingRequests);
-    SharedBuckets shared = loadRedisBuckets(url, password.orElse(null), timeout, (long) BURST_SECONDS * eventLimit, eventLimit);
+    SharedBuckets shared =
+        RedisStoreLoader.load(url, password.orElse(null), timeout, (long) BURST_SECONDS * eventLimit, eventLimit);
     AnonymousRateLimiter limiter = new AnonymousRateLimiter(
         eventLimit, ipLimit, maxWait, maxWaitingRequests, TimeMeter.SYSTEM_NANOTIME, BlockingStrategy.PARKING,
         shared, failOpen, System::nanoTime);
@@ -219,53 +215,6 @@ public final class AnonymousRateLimiter implements AutoCloseable {
       limiter.health.failed(new IllegalStateException("no connection within " + timeout.toMillis() + "ms at start-up"));
     }
     return limiter;
-  }
-
-  private static SharedBuckets loadRedisBuckets(
-      String url, String password, Duration timeout, long capacity, long ratePerSecond) {
-    ClassLoader loader = AnonymousRateLimiter.class.getClassLoader();
-    requireOnClassPath(LETTUCE_CLASS, loader);
-    if (capacity == 0) {
-      // eventLimit 0 refuses everything locally; nothing to share.
-      capacity = 1;
-      ratePerSecond = 1;
-    }
-    try {
-      return (SharedBuckets) Class.forName(REDIS_BUCKETS_CLASS, true, loader)
-          .getDeclaredConstructor(String.class, String.class, Duration.class, long.class, long.class)
-          .newInstance(url, password, timeout, capacity, ratePerSecond);
-    } catch (java.lang.reflect.InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      throw new IllegalArgumentException("cannot use the Redis URL: " + cause.getMessage(), cause);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("cannot load the Redis store: " + e, e);
-    }
-  }
-
-  /** Fails with what to add when the optional Redis client is not there. */
-  static void requireOnClassPath(String className, ClassLoader loader) {
-    try {
-      Class.forName(className, false, loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new IllegalStateException("the Redis store needs io.lettuce:lettuce-core (6.x) on the class path, e.g. "
-          + "in WEB-INF/lib: add the dependency to the WAR (" + className + " not found)", e);
-    }
-  }
-
-  /** Logs the outage once and the recovery once. */
-  private record LoggingListener(boolean failOpen) implements SharedStoreHealth.Listener {
-    @Override
-    public void wentDown(Throwable cause) {
-      LOG.warn("Redis rate-limit store unavailable ({}); {} until it answers again", cause.toString(),
-          failOpen ? "deciding anonymous requests on this node's own buckets (on_failure=local)"
-              : "refusing anonymous requests with 503 (on_failure=deny)");
-    }
-
-    @Override
-    public void cameBack(long downNanos, long decidedWithoutStore) {
-      LOG.info("Redis rate-limit store available again after {} ms; {} decisions were made without it meanwhile",
-          Duration.ofNanos(downNanos).toMillis(), decidedWithoutStore);
-    }
   }
 
   private static void validate(int eventLimit, int ipLimit, Duration maxWait, int maxWaitingRequests) {

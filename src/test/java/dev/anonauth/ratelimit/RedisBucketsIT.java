@@ -129,7 +129,7 @@ class RedisBucketsIT {
   @Test
   void requireOnClassPath_missingClient_saysWhatToAdd() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> AnonymousRateLimiter.requireOnClassPath("io.lettuce.core.Missing", getClass().getClassLoader()));
+        () -> RedisStoreLoader.requireOnClassPath("io.lettuce.core.Missing", getClass().getClassLoader()));
     assertEquals("the Redis store needs io.lettuce:lettuce-core (6.x) on the class path, e.g. in WEB-INF/lib: "
         + "add the dependency to the WAR (io.lettuce.core.Missing not found)", e.getMessage());
   }

@@ -125,8 +125,9 @@ public final class AnonymousRequestInspector {
     if (decoding == ContentDecoding.NONE) {
       count = events.inspect(new LineReader(body.bytes, body.length, maxEventSize));
     } else {
-      try (InputStream decoded = decoding.open(body.bytes, body.length, maxRequestSize)) {
-        count = events.inspect(new LineReader(decoded, maxEventSize));
+      try (InputStream decoded = decoding.open(body.bytes, body.length, maxRequestSize);
+          LineReader lines = new LineReader(decoded, maxEventSize)) {
+        count = events.inspect(lines);
       } catch (IOException e) {
         throw Refusal.badRequest(Messages.BODY_READ_FAILED); // close() of an in-memory stream: not expected
       }

@@ -7,9 +7,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -22,8 +19,6 @@ enum ContentDecoding {
   GZIP,
   ZLIB,
   RAW_DEFLATE;
-
-  private static final int INFLATE_BUFFER = 2 * 1024; // input is in memory: this is only a staging copy
 
   /** Chooses the decoding for a body from its {@code Content-Encoding} header (case-insensitive) and first bytes. */
   static ContentDecoding choose(String contentEncoding, byte[] body, int length) throws Refusal {
@@ -74,40 +69,25 @@ enum ContentDecoding {
    * work). Decompression failures surface as 400 {@link Refusal}s from {@code read}.
    */
   InputStream open(byte[] body, int length, long maxDecoded) throws Refusal {
-    InputStream raw = new ByteArrayInputStream(body, 0, length);
     InputStream decoded;
     switch (this) {
       case GZIP:
         try {
-          decoded = new GZIPInputStream(raw, INFLATE_BUFFER);
+          decoded = PooledInflaterStream.gzip(body, length);
         } catch (IOException e) {
           throw Refusal.badRequest(Messages.dataDecodingError("gzip: invalid header"));
         }
         break;
       case ZLIB:
-        decoded = inflating(raw, new Inflater(false));
+        decoded = PooledInflaterStream.zlib(body, length);
         break;
       case RAW_DEFLATE:
-        decoded = inflating(raw, new Inflater(true));
+        decoded = PooledInflaterStream.rawDeflate(body, length);
         break;
       default:
-        decoded = raw;
+        decoded = new ByteArrayInputStream(body, 0, length);
     }
     return new Bounded(decoded, maxDecoded, this);
-  }
-
-  /** An InflaterInputStream given its own Inflater does not end it on close; this one does (native memory). */
-  private static InputStream inflating(InputStream raw, Inflater inflater) {
-    return new InflaterInputStream(raw, inflater, INFLATE_BUFFER) {
-      @Override
-      public void close() throws IOException {
-        try {
-          super.close();
-        } finally {
-          inflater.end();
-        }
-      }
-    };
   }
 
   String codecName() {

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import dev.anonauth.http.Messages;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -44,6 +47,14 @@ final class EventStreamInspector {
   private int keyStart;
   private int keyEnd;
 
+  // The first refusal among the embedded spans of the current v3 transaction, or null.
+  private Refusal spanRefusal;
+
+  // One parser for the whole request, fed one line at a time; see checkLine.
+  private final LineFeed feed = new LineFeed();
+  private JsonParser shared;
+  private boolean sharedFailed;
+
   EventStreamInspector(JsonFactory json, Set<String> allowedServices, Set<String> allowedAgents) {
     this.json = json;
     this.allowedServices = allowedServices;
@@ -71,36 +82,107 @@ final class EventStreamInspector {
       throw Refusal.badRequest(Messages.METADATA_REQUIRED, buf, off, len);
     }
     metadata.reset();
-    try (JsonParser p = json.createParser(buf, off, len)) {
-      JsonToken value = openRoot(p, v3 ? "m" : "metadata");
-      if (value != JsonToken.START_OBJECT) {
-        throw new IllegalStructure();
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        if (name.equalsIgnoreCase(v3 ? "se" : "service")) {
-          readService(p, v, v3 ? "n" : "name", v3 ? "a" : "agent", metadata);
-        } else {
-          p.skipChildren();
+    try {
+      checkLine(buf, off, len, v3 ? "m" : "metadata", null);
+      int events = 0;
+      while (lines.next()) {
+        buf = lines.buffer();
+        off = lines.offset();
+        len = lines.length();
+        if (len == 0) {
+          continue; // APM: "sending empty lines was permitted in previous versions"
         }
+        events += inspectEvent(buf, off, len);
       }
+      return events;
+    } finally {
+      closeShared();
+    }
+  }
+
+  /** Metadata: the service (and agent) names the events inherit. */
+  private void readMetadata(JsonParser p, boolean v3) throws IOException, IllegalStructure, Refusal {
+    metadata.reset();
+    JsonToken value = openRoot(p, v3 ? "m" : "metadata");
+    if (value != JsonToken.START_OBJECT) {
+      throw new IllegalStructure();
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (name.equalsIgnoreCase(v3 ? "se" : "service")) {
+        readService(p, v, v3 ? "n" : "name", v3 ? "a" : "agent", metadata);
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  /**
+   * Parses one line whose root key is {@code key} (metadata when {@code shape} is null) and checks that it
+   * is exactly one object with that single root key; returns the events it holds.
+   *
+   * <p>Fast path: one parser per request ({@link #shared}), fed this line alone by {@link LineFeed} —
+   * it cannot see past the line; needing more bytes inside the object is an error. Any failure or doubt
+   * on the fast path (a syntax error, a refusal, trailing content) re-parses the line with a parser of
+   * its own, exactly as before, which gives the refusal and its message; the rest of the request then
+   * stays on that per-line path. So the fast path decides only lines the per-line parse accepts, with the
+   * same tokens (same parser class, same bytes, same constraints; nesting starts at the root each line).
+   */
+  private int checkLine(byte[] buf, int off, int len, String key, Shape shape) throws Refusal {
+    if (!sharedFailed) {
+      try {
+        JsonParser p = sharedParser();
+        feed.line(buf, off, len);
+        int events = parseLine(p, key, shape);
+        if (p.currentToken() == JsonToken.END_OBJECT
+            && p.nextToken() == JsonToken.END_OBJECT
+            && feed.restIsWhitespace(p)) {
+          return events;
+        }
+      } catch (IOException | IllegalStructure | Refusal e) {
+        // fall through: the per-line parse below decides, and gives the exact refusal
+      }
+      sharedFailed = true;
+      closeShared();
+    }
+    try (JsonParser p = json.createParser(buf, off, len)) {
+      int events = parseLine(p, key, shape);
       closeRoot(p);
+      return events;
     } catch (IOException | IllegalStructure e) {
       throw invalid(e, buf, off, len);
     }
+  }
 
-    int events = 0;
-    while (lines.next()) {
-      buf = lines.buffer();
-      off = lines.offset();
-      len = lines.length();
-      if (len == 0) {
-        continue; // APM: "sending empty lines was permitted in previous versions"
-      }
-      events += inspectEvent(buf, off, len);
+  private int parseLine(JsonParser p, String key, Shape shape) throws IOException, IllegalStructure, Refusal {
+    if (shape == null) {
+      readMetadata(p, key.equals("m"));
+      return 0;
     }
-    return events;
+    return readEvent(p, key, shape);
+  }
+
+  private JsonParser sharedParser() throws IOException, IllegalStructure {
+    if (shared == null) {
+      feed.prime();
+      shared = json.createParser(feed);
+      if (!(shared instanceof UTF8StreamJsonParser)) { // the primer is ASCII: not expected
+        throw new IllegalStructure();
+      }
+    }
+    return shared;
+  }
+
+  private void closeShared() {
+    if (shared != null) {
+      try {
+        shared.close(); // returns its buffers to the factory's recycler
+      } catch (IOException e) {
+        // in-memory feed: not expected, and nothing to release beyond what close() did
+      }
+      shared = null;
+    }
   }
 
   private int inspectEvent(byte[] buf, int off, int len) throws Refusal {
@@ -132,97 +214,98 @@ final class EventStreamInspector {
       String type = keyStart < 0 ? "" : new String(buf, keyStart, keyEnd - keyStart, StandardCharsets.UTF_8);
       throw Refusal.badRequest(Messages.unrecognizedObjectType(type), buf, off, len);
     }
-    event.reset();
-    int events = 1;
-    Refusal spanRefusal = null;
-    try (JsonParser p = json.createParser(buf, off, len)) {
-      JsonToken value = openRoot(p, key);
-      if (value != JsonToken.START_OBJECT) {
-        throw new IllegalStructure();
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (shape) {
-          case V2_CONTEXT:
-            if (name.equalsIgnoreCase("context")) {
-              readServiceIn(p, v, "service", "name", "agent", event);
-            } else {
-              p.skipChildren();
-            }
-            break;
-          case V2_METRICSET:
-            if (name.equalsIgnoreCase("service")) {
-              readService(p, v, "name", null, event);
-            } else {
-              p.skipChildren();
-            }
-            break;
-          case V2_LOG:
-            if (name.equalsIgnoreCase("service")) {
-              readService(p, v, "name", null, event);
-            } else if (name.equalsIgnoreCase("service.name")) {
-              event.addService(readName(p, v));
-            } else {
-              p.skipChildren();
-            }
-            break;
-          case V3_TRANSACTION:
-            if (name.equalsIgnoreCase("c")) {
-              readServiceIn(p, v, "se", "n", "a", event);
-            } else if (name.equalsIgnoreCase("y") && v == JsonToken.START_ARRAY) {
-              // Embedded spans: each is an event of its own, with its own overrides over the metadata.
-              while (p.nextToken() != JsonToken.END_ARRAY) {
-                events++;
-                span.reset();
-                if (p.currentToken() == JsonToken.START_OBJECT) {
-                  while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String spanField = p.currentName();
-                    JsonToken sv = p.nextToken();
-                    if (spanField.equalsIgnoreCase("c")) {
-                      readServiceIn(p, sv, "se", "n", "a", span);
-                    } else {
-                      p.skipChildren();
-                    }
-                  }
-                } else {
-                  p.skipChildren();
-                }
-                if (spanRefusal == null) {
-                  spanRefusal = refusal(span);
-                }
-              }
-            } else if (name.equalsIgnoreCase("me") && v == JsonToken.START_ARRAY) {
-              // Embedded metricsets: events of their own, carrying no service of their own.
-              while (p.nextToken() != JsonToken.END_ARRAY) {
-                events++;
-                p.skipChildren();
-              }
-            } else {
-              p.skipChildren();
-            }
-            break;
-          case V3_ERROR:
-            if (name.equalsIgnoreCase("c")) {
-              readServiceIn(p, v, "se", "n", "a", event);
-            } else {
-              p.skipChildren();
-            }
-            break;
-          default:
-            throw new AssertionError(shape);
-        }
-      }
-      closeRoot(p);
-    } catch (IOException | IllegalStructure e) {
-      throw invalid(e, buf, off, len);
-    }
+    int events = checkLine(buf, off, len, key, shape);
     Refusal refused = refusal(event);
     if (refused != null) {
       throw refused;
     }
     if (spanRefusal != null) {
       throw spanRefusal;
+    }
+    return events;
+  }
+
+  /** The event under {@code key}, up to its closing brace; returns how many events it holds. */
+  private int readEvent(JsonParser p, String key, Shape shape) throws IOException, IllegalStructure, Refusal {
+    event.reset();
+    spanRefusal = null;
+    int events = 1;
+    JsonToken value = openRoot(p, key);
+    if (value != JsonToken.START_OBJECT) {
+      throw new IllegalStructure();
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (shape) {
+        case V2_CONTEXT:
+          if (name.equalsIgnoreCase("context")) {
+            readServiceIn(p, v, "service", "name", "agent", event);
+          } else {
+            p.skipChildren();
+          }
+          break;
+        case V2_METRICSET:
+          if (name.equalsIgnoreCase("service")) {
+            readService(p, v, "name", null, event);
+          } else {
+            p.skipChildren();
+          }
+          break;
+        case V2_LOG:
+          if (name.equalsIgnoreCase("service")) {
+            readService(p, v, "name", null, event);
+          } else if (name.equalsIgnoreCase("service.name")) {
+            event.addService(readName(p, v));
+          } else {
+            p.skipChildren();
+          }
+          break;
+        case V3_TRANSACTION:
+          if (name.equalsIgnoreCase("c")) {
+            readServiceIn(p, v, "se", "n", "a", event);
+          } else if (name.equalsIgnoreCase("y") && v == JsonToken.START_ARRAY) {
+            // Embedded spans: each is an event of its own, with its own overrides over the metadata.
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              events++;
+              span.reset();
+              if (p.currentToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                  String spanField = p.currentName();
+                  JsonToken sv = p.nextToken();
+                  if (spanField.equalsIgnoreCase("c")) {
+                    readServiceIn(p, sv, "se", "n", "a", span);
+                  } else {
+                    p.skipChildren();
+                  }
+                }
+              } else {
+                p.skipChildren();
+              }
+              if (spanRefusal == null) {
+                spanRefusal = refusal(span);
+              }
+            }
+          } else if (name.equalsIgnoreCase("me") && v == JsonToken.START_ARRAY) {
+            // Embedded metricsets: events of their own, carrying no service of their own.
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              events++;
+              p.skipChildren();
+            }
+          } else {
+            p.skipChildren();
+          }
+          break;
+        case V3_ERROR:
+          if (name.equalsIgnoreCase("c")) {
+            readServiceIn(p, v, "se", "n", "a", event);
+          } else {
+            p.skipChildren();
+          }
+          break;
+        default:
+          throw new AssertionError(shape);
+      }
     }
     return events;
   }
@@ -406,6 +489,100 @@ final class EventStreamInspector {
 
     IllegalStructure() {
       super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The input of the shared parser: the current line and nothing else. Running out of the line inside an
+   * object fails with {@link LineEnded} (never end-of-input, after which Jackson would not read again).
+   */
+  static final class LineFeed extends InputStream {
+    // Read by Jackson's encoding detection when the parser is created: ASCII white space, so UTF-8.
+    private static final byte[] PRIMER = {' ', ' ', ' ', ' '};
+
+    private byte[] buf;
+    private int pos;
+    private int end;
+    private boolean trailingOk;
+
+    private final OutputStream trailing =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            trailingOk &= isSpace((byte) b);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            trailingOk &= allSpace(b, off, off + len);
+          }
+        };
+
+    void prime() {
+      line(PRIMER, 0, PRIMER.length);
+    }
+
+    void line(byte[] buf, int off, int len) {
+      this.buf = buf;
+      this.pos = off;
+      this.end = off + len;
+    }
+
+    /**
+     * After the root object's closing brace: whether the rest of the line — what the parser has buffered
+     * and what it has not read yet — is white space only (so that a per-line parser's next token would be
+     * the end of input). Drains the parser's buffer so that the next line starts afresh.
+     */
+    boolean restIsWhitespace(JsonParser p) throws IOException {
+      trailingOk = true;
+      p.releaseBuffered(trailing);
+      return trailingOk && allSpace(buf, pos, end);
+    }
+
+    /** JSON white space within a line (a line holds no line feed); anything else ends the fast path. */
+    private static boolean isSpace(byte c) {
+      return c == ' ' || c == '\t' || c == '\r';
+    }
+
+    private static boolean allSpace(byte[] b, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (!isSpace(b[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (pos == end) {
+        throw new LineEnded();
+      }
+      return buf[pos++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos == end) {
+        throw new LineEnded();
+      }
+      int n = Math.min(len, end - pos);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+
+  /** The shared parser needed bytes past the end of the current line. */
+  static final class LineEnded extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
     }
   }
 

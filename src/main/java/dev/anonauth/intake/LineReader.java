@@ -3,6 +3,7 @@ package dev.anonauth.intake;
 import dev.anonauth.http.Messages;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * Splits a body into ND-JSON lines without copying when the body is already in memory, and with one
@@ -13,13 +14,22 @@ import java.io.InputStream;
  * carriage return is kept (JSON treats it as white space); the last line may lack its newline.
  * A longer line is refused as soon as {@code maxLine} bytes of it have been seen.
  */
-final class LineReader {
+final class LineReader implements AutoCloseable {
 
   private static final int INITIAL_CAPACITY = 4 * 1024; // grows by doubling up to maxLine
+
+  /**
+   * Idle initial line buffers of exactly {@value #INITIAL_CAPACITY} bytes, at most 2 per core. Only that
+   * size is pooled: the buffer's size decides how far ahead a stream is decoded (so which error comes
+   * first), and a grown buffer is never kept. Borrowed in the stream constructor, returned by close().
+   */
+  private static final ArrayBlockingQueue<byte[]> POOL =
+      new ArrayBlockingQueue<>(2 * Runtime.getRuntime().availableProcessors());
 
   private final InputStream in;
   private final int maxLine;
   private byte[] buffer;
+  private byte[] borrowed; // the pooled initial buffer, until close()
   private int start;
   private int end;
   private int scanned;
@@ -43,7 +53,32 @@ final class LineReader {
   LineReader(InputStream in, int maxLine) {
     this.in = in;
     this.maxLine = maxLine;
-    this.buffer = new byte[Math.min(INITIAL_CAPACITY, maxLine)];
+    if (maxLine >= INITIAL_CAPACITY) {
+      byte[] pooled = POOL.poll();
+      this.borrowed = pooled != null ? pooled : new byte[INITIAL_CAPACITY];
+      this.buffer = borrowed;
+    } else {
+      this.buffer = new byte[maxLine];
+    }
+  }
+
+  /**
+   * Returns the initial buffer to the pool (idempotent). The reader must not be used afterwards; refusals
+   * built from its lines hold copies, never the buffer.
+   */
+  @Override
+  public void close() {
+    byte[] returned = borrowed;
+    if (returned != null) {
+      borrowed = null;
+      buffer = null;
+      POOL.offer(returned);
+    }
+  }
+
+  /** Number of idle pooled buffers (tests). */
+  static int pooled() {
+    return POOL.size();
   }
 
   /** Advances to the next line; {@code false} at the end of the body. */

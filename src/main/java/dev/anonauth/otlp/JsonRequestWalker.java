@@ -58,6 +58,10 @@ final class JsonRequestWalker {
       throw malformed("nested too deep");
     } catch (JsonProcessingException e) {
       throw malformed("not well-formed JSON");
+    } catch (java.io.CharConversionException e) {
+      // Jackson detects the encoding from the first bytes; bytes that look like UTF-16/32 but are not
+      // fail in its decoder with this IOException. The client's body is at fault, not the stream.
+      throw malformed("not well-formed JSON");
     }
   }
 

@@ -324,4 +324,13 @@ class OtlpDecoderTest {
     String body = "{\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
     assertEquals(JS + "nested too deep", refused(Signal.TRACES, Encoding.JSON, utf8(body)).getMessage());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"00007b00", "007b0000", "00fffe00", "0000007b00000000"})
+  void inspect_jsonThatLooksLikeUtf32_refused400(String hex) {
+    // Jackson guesses UTF-16/32 from the first bytes and its decoder throws CharConversionException, an
+    // IOException that must not escape as a body-read failure.
+    OtlpException e = refused(Signal.TRACES, Encoding.JSON, java.util.HexFormat.of().parseHex(hex));
+    assertEquals(400, e.status());
+  }
 }

@@ -28,13 +28,6 @@ final class EventStreamInspector {
   // Event and metadata keys, as sniffed from the raw line (case-sensitive, as APM's switch).
   private static final byte[] METADATA = ascii("metadata");
   private static final byte[] M = ascii("m");
-  private static final byte[] TRANSACTION = ascii("transaction");
-  private static final byte[] SPAN = ascii("span");
-  private static final byte[] ERROR = ascii("error");
-  private static final byte[] METRICSET = ascii("metricset");
-  private static final byte[] LOG = ascii("log");
-  private static final byte[] X = ascii("x");
-  private static final byte[] E = ascii("e");
 
   private final JsonFactory json;
   private final Set<String> allowedServices;
@@ -187,33 +180,13 @@ final class EventStreamInspector {
 
   private int inspectEvent(byte[] buf, int off, int len) throws Refusal {
     sniffKey(buf, off, len);
-    String key;
-    Shape shape;
-    if (keyIs(buf, TRANSACTION)) {
-      key = "transaction";
-      shape = Shape.V2_CONTEXT;
-    } else if (keyIs(buf, SPAN)) {
-      key = "span";
-      shape = Shape.V2_CONTEXT;
-    } else if (keyIs(buf, ERROR)) {
-      key = "error";
-      shape = Shape.V2_CONTEXT;
-    } else if (keyIs(buf, METRICSET)) {
-      key = "metricset";
-      shape = Shape.V2_METRICSET;
-    } else if (keyIs(buf, LOG)) {
-      key = "log";
-      shape = Shape.V2_LOG;
-    } else if (keyIs(buf, X)) {
-      key = "x";
-      shape = Shape.V3_TRANSACTION;
-    } else if (keyIs(buf, E)) {
-      key = "e";
-      shape = Shape.V3_ERROR;
-    } else {
-      String type = keyStart < 0 ? "" : new String(buf, keyStart, keyEnd - keyStart, StandardCharsets.UTF_8);
-      throw Refusal.badRequest(Messages.unrecognizedObjectType(type), buf, off, len);
+    EventType type = eventType(buf);
+    if (type == null) {
+      String name = keyStart < 0 ? "" : new String(buf, keyStart, keyEnd - keyStart, StandardCharsets.UTF_8);
+      throw Refusal.badRequest(Messages.unrecognizedObjectType(name), buf, off, len);
     }
+    String key = type.key;
+    Shape shape = type.shape;
     int events = checkLine(buf, off, len, key, shape);
     Refusal refused = refusal(event);
     if (refused != null) {
@@ -459,6 +432,15 @@ final class EventStreamInspector {
     }
   }
 
+  private EventType eventType(byte[] buf) {
+    for (EventType type : EventType.VALUES) {
+      if (keyIs(buf, type.bytes)) {
+        return type;
+      }
+    }
+    return null;
+  }
+
   private boolean keyIs(byte[] buf, byte[] expected) {
     if (keyStart < 0 || keyEnd - keyStart != expected.length) {
       return false;
@@ -473,6 +455,29 @@ final class EventStreamInspector {
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The root keys of event lines the APM Server decodes (intake v2, then RUM v3), and where their overrides live. */
+  private enum EventType {
+    TRANSACTION("transaction", Shape.V2_CONTEXT),
+    SPAN("span", Shape.V2_CONTEXT),
+    ERROR("error", Shape.V2_CONTEXT),
+    METRICSET("metricset", Shape.V2_METRICSET),
+    LOG("log", Shape.V2_LOG),
+    X("x", Shape.V3_TRANSACTION),
+    E("e", Shape.V3_ERROR);
+
+    static final EventType[] VALUES = values();
+
+    final String key;
+    final byte[] bytes;
+    final Shape shape;
+
+    EventType(String key, Shape shape) {
+      this.key = key;
+      this.bytes = ascii(key);
+      this.shape = shape;
+    }
   }
 
   private enum Shape {

@@ -6,31 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.anonauth.otlp.OtlpSamples.android;
+import static dev.anonauth.otlp.OtlpSamples.ios;
+import static dev.anonauth.otlp.OtlpSamples.spans;
+
+import dev.anonauth.otlp.Encoding;
+import dev.anonauth.otlp.OtlpSamples;
 import dev.anonauth.testing.FilterServer;
 import dev.anonauth.testing.RawHttp;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import jakarta.servlet.Filter;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -80,18 +80,6 @@ class OtlpIT {
     server = FilterServer.startBehind(counting, params);
   }
 
-  static Resource android(String service) {
-    return Resource.create(Attributes.builder()
-        .put("service.name", service).put("telemetry.sdk.name", "android").put("telemetry.sdk.language", "java")
-        .put("telemetry.sdk.version", "1.2.0").put("os.name", "Android").build());
-  }
-
-  static Resource ios(String service) {
-    return Resource.create(Attributes.builder()
-        .put("service.name", service).put("telemetry.sdk.name", "iOS").put("telemetry.sdk.language", "swift")
-        .put("os.name", "iOS").build());
-  }
-
   /** The public builder speaks only http/protobuf; its internal delegate can speak http/json. */
   static <T> T asJson(T builder) throws Exception {
     Field delegate = builder.getClass().getDeclaredField("delegate");
@@ -109,43 +97,8 @@ class OtlpIT {
     return (json ? asJson(builder) : builder).build();
   }
 
-  static List<SpanData> spans(Resource resource, int count) {
-    List<SpanData> spans = new ArrayList<>();
-    SpanExporter collecting = new SpanExporter() {
-      @Override
-      public CompletableResultCode export(Collection<SpanData> batch) {
-        spans.addAll(batch);
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-      }
-
-      @Override
-      public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
-      }
-    };
-    try (SdkTracerProvider provider = SdkTracerProvider.builder()
-        .setResource(resource).addSpanProcessor(SimpleSpanProcessor.create(collecting)).build()) {
-      for (int i = 0; i < count; i++) {
-        provider.get("mobile").spanBuilder("tap-" + i).startSpan().end();
-      }
-    }
-    return spans;
-  }
-
-  static byte[] encoded(boolean json, Collection<SpanData> spans) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    TraceRequestMarshaler marshaler = TraceRequestMarshaler.create(spans);
-    if (json) {
-      marshaler.writeJsonTo(out);
-    } else {
-      marshaler.writeBinaryTo(out);
-    }
-    return out.toByteArray();
+  static byte[] traces(boolean json, Collection<SpanData> spans) {
+    return OtlpSamples.traces(json ? Encoding.JSON : Encoding.PROTOBUF, spans);
   }
 
   static boolean export(OtlpHttpSpanExporter exporter, Collection<SpanData> spans) {
@@ -183,7 +136,7 @@ class OtlpIT {
     FilterServer.Received received = server.received().get(0);
     assertEquals("/v1/traces", received.path());
     assertEquals(json ? "application/json" : "application/x-protobuf", received.headers().get("content-type").get(0));
-    assertArrayEquals(encoded(json, spans), received.body());
+    assertArrayEquals(traces(json, spans), received.body());
   }
 
   @ParameterizedTest
@@ -196,7 +149,7 @@ class OtlpIT {
     assertTrue(export((json ? asJson(builder) : builder).build(), spans));
     FilterServer.Received received = server.received().get(0);
     assertEquals("gzip", received.headers().get("content-encoding").get(0));
-    assertArrayEquals(encoded(json, spans),
+    assertArrayEquals(traces(json, spans),
         new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(received.body())).readAllBytes());
   }
 
@@ -233,7 +186,7 @@ class OtlpIT {
     assertFalse(export(spanExporter(json, null), spans));
     assertTrue(server.received().isEmpty());
 
-    RawHttp.Response response = server.send(otlp("/v1/traces", json, encoded(json, spans)));
+    RawHttp.Response response = server.send(otlp("/v1/traces", json, traces(json, spans)));
     assertEquals(403, response.status());
     String message = "unauthorized: anonymous access not permitted for agent \"opentelemetry/java\"";
     if (json) {
@@ -255,7 +208,7 @@ class OtlpIT {
     List<SpanData> spans = spans(evil, 1);
     assertFalse(export(spanExporter(json, null), spans));
     assertTrue(server.received().isEmpty());
-    RawHttp.Response response = server.send(otlp("/v1/traces", json, encoded(json, spans)));
+    RawHttp.Response response = server.send(otlp("/v1/traces", json, traces(json, spans)));
     assertEquals(403, response.status());
     assertTrue(response.bodyText().contains("unauthorized: anonymous access not permitted for service \\\"evil\\\"")
         || response.bodyText().contains("unauthorized: anonymous access not permitted for service \"evil\""),
@@ -275,7 +228,7 @@ class OtlpIT {
     assertTrue(server.received().isEmpty());
 
     Thread.sleep(3100); // refill
-    RawHttp.Response response = server.send(otlp("/v1/traces", false, encoded(false, spans(ios("shop-ios"), 4))));
+    RawHttp.Response response = server.send(otlp("/v1/traces", false, traces(false, spans(ios("shop-ios"), 4))));
     assertEquals(429, response.status());
     assertEquals("1", response.header("Retry-After"));
     assertArrayEquals(status(8, "rate limit exceeded"), response.body());
@@ -334,3 +287,4 @@ class OtlpIT {
     assertEquals(1, server.received().size());
   }
 }
+

@@ -28,12 +28,12 @@ import java.util.Collection;
 import java.util.List;
 
 /** Export requests as the OpenTelemetry Java SDK encodes them (its own marshalers), in either encoding. */
-final class OtlpSamples {
+public final class OtlpSamples {
 
   private OtlpSamples() {}
 
   /** A resource shaped like the Elastic Android agent's (no SDK defaults mixed in). */
-  static Resource android(String service) {
+  public static Resource android(String service) {
     return Resource.create(Attributes.builder()
         .put("service.name", service)
         .put("telemetry.sdk.name", "android")
@@ -44,7 +44,7 @@ final class OtlpSamples {
   }
 
   /** A resource shaped like the Elastic iOS agent's. */
-  static Resource ios(String service) {
+  public static Resource ios(String service) {
     return Resource.create(Attributes.builder()
         .put("service.name", service)
         .put("telemetry.sdk.name", "iOS")
@@ -53,7 +53,7 @@ final class OtlpSamples {
         .build());
   }
 
-  static List<SpanData> spans(Resource resource, int count) {
+  public static List<SpanData> spans(Resource resource, int count) {
     List<SpanData> spans = new ArrayList<>();
     SpanExporter collecting = new SpanExporter() {
       @Override
@@ -123,7 +123,7 @@ final class OtlpSamples {
     return metrics;
   }
 
-  static byte[] traces(Encoding encoding, Collection<SpanData> spans) {
+  public static byte[] traces(Encoding encoding, Collection<SpanData> spans) {
     TraceRequestMarshaler marshaler = TraceRequestMarshaler.create(spans);
     return encode(encoding, out -> {
       if (encoding == Encoding.PROTOBUF) {

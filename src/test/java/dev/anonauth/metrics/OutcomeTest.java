@@ -21,7 +21,7 @@ class OutcomeTest {
       "credential_store_unavailable",
       // Inspection's
       Inspection.AGENT_NOT_PERMITTED, Inspection.SERVICE_NOT_PERMITTED, Inspection.SOURCEMAP_DENIED,
-      Inspection.UNKNOWN_ENDPOINT, Inspection.MALFORMED, Inspection.TOO_LARGE})
+      Inspection.UNKNOWN_ENDPOINT, Inspection.MALFORMED, Inspection.TOO_LARGE, Inspection.UNSUPPORTED_MEDIA_TYPE})
   void refusedFor_everyReasonTheFilterGives_hasItsOwnOutcome(String reason) {
     Outcome outcome = Outcome.refusedFor(reason);
     assertNotEquals(Outcome.REFUSED_OTHER, outcome);

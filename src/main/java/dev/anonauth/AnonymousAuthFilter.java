@@ -228,7 +228,7 @@ public final class AnonymousAuthFilter implements Filter {
       if (action == Action.EVENT_INGEST || action == Action.OTLP_INGEST) {
         writeIntakeError(action, request, response, refused.status(), refused.message(), refused.document());
       } else {
-        ErrorResponses.writeError(request, response, refused.status(), refused.message());
+        writeError(action, request, response, refused.status(), refused.message());
       }
       return;
     }
